@@ -1,0 +1,3 @@
+from bpdebug.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""The ``bpdebug`` command: open the app, or print a trace, a gradient check, the bundled list."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TextIO
+
+from bpdebug._version import __version__
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_GRAPH = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bpdebug",
+        description=(
+            "Step through the forward and the backward pass of a computational graph. "
+            "With no option, opens the debugger on GRAPH (or a start screen without one)."
+        ),
+        epilog="Examples: bpdebug graphs/problem2.toml · bpdebug problem2 --trace · bpdebug --list",
+    )
+    parser.add_argument(
+        "graph", nargs="?", metavar="GRAPH", help="a graph file, or the name of a bundled graph"
+    )
+    parser.add_argument("--trace", action="store_true", help="print every step instead of opening the app")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="with --trace: a readable table or JSON"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="compare every gradient with a numerical gradient"
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=40,
+        metavar="N",
+        help="with --check: elements checked per array (default 40, chosen at random)",
+    )
+    parser.add_argument("--list", action="store_true", help="list the bundled graphs")
+    parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `bpdebug g --trace | head` is fine
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    if args.list:
+        return _list(sys.stdout)
+    if args.graph is None:
+        if args.trace or args.check:
+            _parser().error("--trace and --check need a GRAPH")
+        return _open_app(None)
+
+    from bpdebug.errors import GraphError
+    from bpdebug.loader import load
+
+    try:
+        graph = load(args.graph)
+        if not (args.trace or args.check):
+            return _open_app(graph)
+        from bpdebug.engine import run
+
+        trace = run(graph)
+    except GraphError as error:
+        print(f"bpdebug: {error}", file=sys.stderr)
+        return EXIT_BAD_GRAPH
+    if args.trace:
+        if args.format == "json":
+            from bpdebug.trace_json import trace_json
+
+            sys.stdout.write(trace_json(trace) + "\n")
+        else:
+            from bpdebug.trace_text import print_trace
+
+            print_trace(trace, sys.stdout)
+    if args.check:
+        return _check(graph, trace, args.samples)
+    return EXIT_OK
+
+
+def _open_app(graph: object) -> int:
+    from bpdebug.tui.app import BpdebugApp
+
+    BpdebugApp(graph).run()  # type: ignore[arg-type]
+    return EXIT_OK
+
+
+def _list(out: TextIO) -> int:
+    from bpdebug.bundled import bundled_graphs
+
+    graphs = bundled_graphs()
+    width = max(len(g.name) for g in graphs)
+    for g in graphs:
+        out.write(f"{g.name:<{width}}  {g.title}\n")
+    out.write(f"\nOpen one with: bpdebug {graphs[0].name}   (or --trace to print its steps)\n")
+    return EXIT_OK
+
+
+def _check(graph, trace, samples: int) -> int:
+    from bpdebug.format import cell_width, fmt_num, pad_cells
+    from bpdebug.gradcheck import ATOL, RTOL, check
+
+    started = time.monotonic()
+    shown = False
+
+    def progress(done: int, total: int, leaf: str) -> None:
+        nonlocal shown
+        if time.monotonic() - started > 0.5 or shown:
+            shown = True
+            sys.stderr.write(f"\rchecking gradients: {done}/{total} elements ({leaf})\x1b[K")
+            sys.stderr.flush()
+
+    results = check(graph, trace, samples=max(1, samples), progress=progress)
+    if shown:
+        sys.stderr.write("\r\x1b[K")
+    out = sys.stdout
+    out.write(f"Gradient check of {graph.title!r} (central differences, h = 1e-5)\n")
+    if not results:
+        out.write("no differentiable inputs: nothing to check\n")
+        return EXIT_OK
+    width = max(10, *(cell_width(graph.display(r.leaf)) for r in results))
+    out.write(f"{'input':<{width}}  {'checked':>15}  {'max abs error':>13}  {'max rel error':>13}\n")
+    for r in results:
+        checked = f"{r.checked}" if r.checked == r.total else f"{r.checked} of {r.total}"
+        mark = "ok" if r.ok else "FAIL"
+        out.write(
+            f"{pad_cells(graph.display(r.leaf), width)}  {checked:>15}  {fmt_num(r.max_abs_error, 3):>13}  "
+            f"{fmt_num(r.max_rel_error, 3):>13}  {mark}\n"
+        )
+    failed = [r for r in results if not r.ok]
+    if failed:
+        out.write(
+            f"\n{len(failed)} of {len(results)} inputs differ beyond |error| ≤ {ATOL:g} + {RTOL:g}·|grad|\n"
+        )
+        return EXIT_CHECK_FAILED
+    out.write(f"\nall {len(results)} inputs agree (|error| ≤ {ATOL:g} + {RTOL:g}·|grad|)\n")
+    return EXIT_OK

@@ -1,0 +1,85 @@
+"""Numbers and arrays written the way people write them: 715, 2.2, not 715.0000000000001."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+SIGNIFICANT = 12
+
+
+def fmt_num(x: float, digits: int = SIGNIFICANT) -> str:
+    """A float with at most *digits* significant digits, trailing zeros dropped.
+
+    >>> fmt_num(715.0000000000001), fmt_num(3.3000000000000003), fmt_num(-0.0)
+    ('715', '3.3', '0')
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        sign = "-" if exponent.startswith("-") else ""
+        text = f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
+    return text
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``2×3`` for a matrix, ``(5,)`` style avoided: ``5`` for a vector, ``scalar`` for ()."""
+    if not shape:
+        return "scalar"
+    return "×".join(str(n) for n in shape)
+
+
+def fmt_value(value: Any, preview: int = 3, digits: int = 4) -> str:
+    """A scalar as a number; an array as its shape and a clipped preview of its first items.
+
+    >>> fmt_value(2.2)
+    '2.2'
+    """
+    if isinstance(value, float | int):
+        return fmt_num(value)
+    flat = value.reshape(-1)
+    shown = ", ".join(fmt_num(v, digits) for v in flat[:preview].tolist())
+    more = ", …" if flat.size > preview else ""
+    return f"[{shape_text(value.shape)}: {shown}{more}]"
+
+
+def fmt_short(value: Any, digits: int = 4) -> str:
+    """The shortest useful text: a scalar to *digits* digits, an array as its shape only."""
+    if isinstance(value, float | int):
+        return fmt_num(value, digits)
+    return f"[{shape_text(value.shape)}]"
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells *text* takes: CJK and other wide characters count as two."""
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(c) else 2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad_cells(text: str, width: int) -> str:
+    """*text* padded with spaces to *width* terminal cells (left-aligned)."""
+    return text + " " * max(0, width - cell_width(text))
+
+
+_BINARY = set(" +−-×/÷·*^")
+
+
+def group(name: str) -> str:
+    """A name as it stands inside a formula: ``(1+exp(−x))`` and ``(-1)``, but ``exp(−x)``."""
+    depth = 0
+    for position, char in enumerate(name):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char in _BINARY and (position > 0 or char in "-−"):
+            return f"({name})"
+    return name

@@ -1,0 +1,580 @@
+"""TOML graph file → ``Graph``: every rule of the graph format, every fault a clear one-line error.
+
+Errors read ``FILE:LINE:COL: error: …`` for TOML syntax and ``FILE:LINE: error: …`` for the rest
+(the line is found by looking for the id or key in the text, as TOML parsers keep no positions).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bpdebug.errors import GraphError, did_you_mean
+from bpdebug.graph import CycleFound, Graph, Leaf, Node, forward_order
+from bpdebug.ops import OPS, Op, Param, ShapeError
+
+MAX_ELEMENTS = 100_000_000
+MAX_NODES = 1_000_000
+MAX_NDIM = 32
+MAX_FILE_BYTES = 64 * 1024 * 1024
+ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+TOP_KEYS = ("title", "description", "output", "inputs", "nodes")
+NODE_KEYS = ("id", "op", "inputs", "label")
+LEAF_KEYS = ("value", "label", "grad")
+INIT_KEYS = ("init", "shape", "scale", "seed")
+FILE_KEYS = ("file", "key")
+INITS = ("normal", "uniform", "zeros", "ones")
+
+
+def load(source: str | Path) -> Graph:
+    """Load a graph file, or a bundled graph by name (``"problem2"``)."""
+    path = Path(source)
+    if not path.exists() and not path.suffix:
+        from bpdebug.bundled import bundled_path
+
+        found = bundled_path(str(source))
+        if found is not None:
+            path = found
+    return _Loader(path).load()
+
+
+def loads(text: str, path: str | Path = "<graph>") -> Graph:
+    """Load a graph from TOML text; data files are looked up next to *path*."""
+    return _Loader(Path(path)).from_text(text)
+
+
+class _Loader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = str(path)
+        self.lines: list[str] = []
+
+    # --- errors ----------------------------------------------------------------------------
+    def fail(self, message: str, *near: str) -> GraphError:
+        line = self._locate(near)
+        where = f"{self.name}:{line}" if line else self.name
+        return GraphError(f"{where}: error: {message}")
+
+    def _locate(self, near: tuple[str, ...]) -> int | None:
+        """The first line that mentions near[0], then near[1] after it, and so on."""
+        start, found = 0, None
+        for needle in near:
+            pattern = re.compile(rf"(^|[\s{{,\[\"'])[\"']?{re.escape(needle)}[\"']?\s*(=|[,\]}}]|$)")
+            for index in range(start, len(self.lines)):
+                if pattern.search(self.lines[index]):
+                    start, found = index, index + 1
+                    break
+        return found
+
+    # --- the file ----------------------------------------------------------------------------
+    def load(self) -> Graph:
+        try:
+            if self.path.is_dir():
+                raise GraphError(f"{self.name}: error: is a directory, not a graph file")
+            size = self.path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise GraphError(
+                    f"{self.name}: error: the file is {size:,} bytes; graph files are limited to "
+                    f"{MAX_FILE_BYTES:,} (put large arrays in a .npy/.npz file next to it)"
+                )
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            raise GraphError(
+                f"{self.name}: error: no such file (try `bpdebug --list` for the bundled graphs)"
+            ) from None
+        except OSError as error:
+            raise GraphError(f"{self.name}: error: cannot read the file: {error.strerror}") from None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise GraphError(f"{self.name}:{line}: error: the file is not valid UTF-8 text") from None
+        return self.from_text(text)
+
+    def from_text(self, text: str) -> Graph:
+        self.lines = text.splitlines()
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise self._syntax_error(str(error)) from None
+        except RecursionError:
+            raise GraphError(f"{self.name}: error: the TOML is nested too deeply") from None
+        return self._graph(doc)
+
+    def _syntax_error(self, message: str) -> GraphError:
+        match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if match:
+            text = message[: match.start()]
+            return GraphError(f"{self.name}:{match[1]}:{match[2]}: error: {text}")
+        match = re.search(r"\s*\(at end of document\)$", message)
+        if match:
+            line = max(len(self.lines), 1)
+            col = len(self.lines[-1]) + 1 if self.lines else 1
+            return GraphError(f"{self.name}:{line}:{col}: error: {message[: match.start()]}")
+        return GraphError(f"{self.name}: error: {message}")
+
+    def _check_keys(self, table: dict, allowed: tuple[str, ...], what: str, *near: str) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(
+                    f"{what}: unknown key {key!r}{did_you_mean(key, allowed)}; "
+                    f"expected one of: {', '.join(allowed)}",
+                    *near,
+                    key,
+                )
+
+    # --- the graph --------------------------------------------------------------------------
+    def _graph(self, doc: dict) -> Graph:
+        self._check_keys(doc, TOP_KEYS, "top level")
+        title = self._optional_str(doc, "title", "top level") or self.path.stem
+        description = self._optional_str(doc, "description", "top level") or ""
+
+        inputs = doc.get("inputs", {})
+        if not isinstance(inputs, dict):
+            raise self.fail("'inputs' must be a table ([inputs] with name = value lines)", "inputs")
+        raw_nodes = doc.get("nodes")
+        if raw_nodes is None:
+            raise self.fail("the graph has no nodes; add at least one [[nodes]] table")
+        if not isinstance(raw_nodes, list) or not all(isinstance(n, dict) for n in raw_nodes):
+            raise self.fail("'nodes' must be an array of tables ([[nodes]] sections)", "nodes")
+        if not raw_nodes:
+            raise self.fail("the graph has no nodes; add at least one [[nodes]] table")
+        if len(raw_nodes) > MAX_NODES:
+            raise self.fail(f"the graph has {len(raw_nodes):,} nodes; the limit is {MAX_NODES:,}")
+
+        leaves: dict[str, Leaf] = {}
+        for name, spec in inputs.items():
+            self._check_id(name, f"input {name!r}", name)
+            leaves[name] = self._leaf(name, spec)
+
+        nodes = self._nodes(raw_nodes, leaves)
+        try:
+            ordered = forward_order(nodes)
+        except CycleFound as cycle:
+            raise self.fail(
+                f"the nodes form a cycle: {cycle}; a node may only use values computed before it",
+                "id",
+                cycle.members[0],
+            ) from None
+        ordered = self._with_shapes(ordered, leaves)
+
+        output = doc.get("output", raw_nodes[-1].get("id"))
+        if not isinstance(output, str):
+            raise self.fail("'output' must be a node id (a string)", "output")
+        node_ids = {n.id for n in nodes}
+        if output not in node_ids:
+            if output in leaves:
+                raise self.fail(f"output {output!r} is an input; the output must be a node", "output")
+            raise self.fail(f"output {output!r} is not a node{did_you_mean(output, node_ids)}", "output")
+        return Graph(title, description, output, leaves, tuple(ordered), self.path)
+
+    def _optional_str(self, table: dict, key: str, what: str, *near: str) -> str | None:
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"{what}: {key!r} must be a string, got {_type_name(value)}", *near, key)
+        return value
+
+    def _check_id(self, name: Any, what: str, *near: str) -> None:
+        if not isinstance(name, str) or not ID_PATTERN.match(name):
+            raise self.fail(
+                f"{what}: {name!r} is not a valid id; ids are letters, digits and _ and do not "
+                'start with a digit (use label = "..." for any other text)',
+                *near,
+            )
+
+    # --- leaves -------------------------------------------------------------------------------
+    def _leaf(self, name: str, spec: Any) -> Leaf:
+        what = f"input {name!r}"
+        label, grad = None, True
+        if isinstance(spec, dict) and "value" in spec:
+            self._check_keys(spec, LEAF_KEYS, what, name)
+            label = self._optional_str(spec, "label", what, name)
+            grad = spec.get("grad", True)
+            if not isinstance(grad, bool):
+                raise self.fail(f"{what}: 'grad' must be true or false", name, "grad")
+            spec = spec["value"]
+        elif isinstance(spec, dict) and ("label" in spec or "grad" in spec):
+            # extension: label and grad next to init/file, without a `value` wrapper
+            label = self._optional_str(spec, "label", what, name)
+            grad = spec.get("grad", True)
+            if not isinstance(grad, bool):
+                raise self.fail(f"{what}: 'grad' must be true or false", name, "grad")
+            spec = {k: v for k, v in spec.items() if k not in ("label", "grad")}
+        return Leaf(name, self._value(spec, what, name), label, grad)
+
+    def _value(self, spec: Any, what: str, *near: str) -> Any:
+        if isinstance(spec, bool):
+            raise self.fail(f"{what}: expected a number or an array, got a boolean", *near)
+        if isinstance(spec, int | float):
+            return float(spec)
+        if isinstance(spec, list):
+            return _freeze(self._nested_array(spec, what, *near))
+        if isinstance(spec, dict):
+            if "init" in spec:
+                return _freeze(self._generated(spec, what, *near))
+            if "file" in spec:
+                return _freeze(self._from_file(spec, what, *near))
+            raise self.fail(
+                f"{what}: a table value needs 'value', 'init' or 'file'"
+                + (f"; unknown key {next(iter(spec))!r}" if spec else ""),
+                *near,
+            )
+        raise self.fail(f"{what}: expected a number or an array, got {_type_name(spec)}", *near)
+
+    def _nested_array(self, spec: list, what: str, *near: str) -> Any:
+        shape: list[int] = []
+        level: Any = spec
+        while isinstance(level, list):
+            if not level:
+                raise self.fail(f"{what}: an empty array is not allowed", *near)
+            shape.append(len(level))
+            if len(shape) > MAX_NDIM:
+                raise self.fail(f"{what}: the array has more than {MAX_NDIM} axes", *near)
+            level = level[0]
+        # walk every element: ragged rows and non-numbers get a clear message, not numpy's
+        stack = [(spec, 0, ())]
+        while stack:
+            items, depth, index = stack.pop()
+            if len(items) != shape[depth]:
+                raise self.fail(
+                    f"{what}: ragged array: row {_index_text(index)} has {len(items)} items, "
+                    f"expected {shape[depth]} (rows must all be the same length)",
+                    *near,
+                )
+            for k, item in enumerate(items):
+                if depth + 1 < len(shape):
+                    if not isinstance(item, list):
+                        raise self.fail(
+                            f"{what}: ragged array: item {_index_text((*index, k))} is a number "
+                            "where a row was expected",
+                            *near,
+                        )
+                    stack.append((item, depth + 1, (*index, k)))
+                elif isinstance(item, bool) or not isinstance(item, int | float):
+                    kind = "a row" if isinstance(item, list) else _type_name(item)
+                    raise self.fail(
+                        f"{what}: item {_index_text((*index, k))} is {kind}, expected a number",
+                        *near,
+                    )
+        return np.array(spec, dtype=np.float64)
+
+    def _generated(self, spec: dict, what: str, *near: str) -> Any:
+        self._check_keys(spec, INIT_KEYS, what, *near)
+        init = spec["init"]
+        if init not in INITS:
+            raise self.fail(
+                f"{what}: unknown init {init!r}{did_you_mean(str(init), INITS)}; "
+                f"expected one of: {', '.join(INITS)}",
+                *near,
+                "init",
+            )
+        shape = spec.get("shape")
+        if shape is None:
+            raise self.fail(f"{what}: init = {init!r} needs a shape, e.g. shape = [2, 3]", *near)
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = [shape]
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in shape
+        ):
+            raise self.fail(f"{what}: 'shape' must be a list of whole numbers, e.g. [2, 3]", *near, "shape")
+        if len(shape) > MAX_NDIM:
+            raise self.fail(f"{what}: the shape has more than {MAX_NDIM} axes", *near, "shape")
+        if any(n < 0 for n in shape):
+            raise self.fail(f"{what}: 'shape' {shape} has a negative length", *near, "shape")
+        if any(n == 0 for n in shape):
+            raise self.fail(
+                f"{what}: 'shape' {shape} makes an empty array, which is not allowed", *near, "shape"
+            )
+        self._check_size(math.prod(shape), what, *near)
+        if init in ("zeros", "ones"):
+            for key in ("scale", "seed"):
+                if key in spec:
+                    raise self.fail(f"{what}: init = {init!r} takes no {key!r}", *near, key)
+            return (np.zeros if init == "zeros" else np.ones)(shape)
+        scale = spec.get("scale", 1.0)
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale):
+            raise self.fail(f"{what}: 'scale' must be a finite number", *near, "scale")
+        seed = spec.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise self.fail(f"{what}: 'seed' must be a whole number ≥ 0", *near, "seed")
+        rng = np.random.default_rng(seed)
+        if init == "normal":
+            return rng.normal(0.0, float(scale), shape)
+        return rng.uniform(-float(scale), float(scale), shape)
+
+    def _check_size(self, elements: int, what: str, *near: str) -> None:
+        if elements > MAX_ELEMENTS:
+            raise self.fail(
+                f"{what}: the array would hold {elements:,} elements; the limit is "
+                f"{MAX_ELEMENTS:,} per array",
+                *near,
+            )
+
+    def _from_file(self, spec: dict, what: str, *near: str) -> Any:
+        self._check_keys(spec, FILE_KEYS, what, *near)
+        rel = spec["file"]
+        if not isinstance(rel, str) or not rel:
+            raise self.fail(f"{what}: 'file' must be a path (a string)", *near, "file")
+        key = spec.get("key")
+        if key is not None and not isinstance(key, str):
+            raise self.fail(f"{what}: 'key' must be a string", *near, "key")
+        data_path = self.path.parent / rel
+        if not data_path.exists():
+            raise self.fail(f"{what}: data file {rel!r} not found (looked for {data_path})", *near, "file")
+        if data_path.is_dir():
+            raise self.fail(f"{what}: data file {rel!r} is a directory", *near, "file")
+        suffix = data_path.suffix.lower()
+        try:
+            if suffix == ".npy":
+                if key is not None:
+                    raise self.fail(f"{what}: 'key' is only for .npz archives", *near, "key")
+                with open(data_path, "rb") as handle:
+                    return self._read_npy(handle, what, rel, *near)
+            if suffix == ".npz":
+                return self._read_npz(data_path, key, what, rel, *near)
+        except GraphError:
+            raise
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise self.fail(f"{what}: cannot read data file {rel!r}: {error}", *near, "file") from None
+        raise self.fail(f"{what}: data file {rel!r} must be .npy or .npz", *near, "file")
+
+    def _read_npz(self, data_path: Path, key: str | None, what: str, rel: str, *near: str) -> Any:
+        with zipfile.ZipFile(data_path) as archive:
+            members = {n[:-4]: n for n in archive.namelist() if n.endswith(".npy")}
+            if key is None:
+                if len(members) != 1:
+                    raise self.fail(
+                        f"{what}: {rel!r} holds {len(members)} arrays ({', '.join(sorted(members))}); "
+                        'name one with key = "..."',
+                        *near,
+                        "file",
+                    )
+                key = next(iter(members))
+            if key not in members:
+                raise self.fail(
+                    f"{what}: {rel!r} has no array {key!r}{did_you_mean(key, members)}; it holds: "
+                    f"{', '.join(sorted(members)) or 'nothing'}",
+                    *near,
+                    "key",
+                )
+            with archive.open(members[key]) as handle:
+                return self._read_npy(handle, what, f"{rel}[{key}]", *near)
+
+    def _read_npy(self, handle: Any, what: str, rel: str, *near: str) -> Any:
+        """Read the header first: refuse object arrays and huge shapes before allocating."""
+        version = np.lib.format.read_magic(handle)
+        reader: Callable = {
+            (1, 0): np.lib.format.read_array_header_1_0,
+            (2, 0): np.lib.format.read_array_header_2_0,
+        }.get(version)
+        if reader is None:
+            raise self.fail(f"{what}: {rel!r} uses an unsupported .npy version {version}", *near, "file")
+        shape, fortran, dtype = reader(handle)
+        if dtype.hasobject:
+            raise self.fail(
+                f"{what}: {rel!r} holds Python objects, which could run code when loaded; "
+                "only numeric arrays are accepted",
+                *near,
+                "file",
+            )
+        if dtype.kind not in "biuf":
+            raise self.fail(f"{what}: {rel!r} holds {dtype} data; expected numbers", *near, "file")
+        if len(shape) > MAX_NDIM:
+            raise self.fail(f"{what}: {rel!r} has more than {MAX_NDIM} axes", *near, "file")
+        count = math.prod(shape)
+        if count == 0:
+            raise self.fail(f"{what}: {rel!r} is an empty array, which is not allowed", *near, "file")
+        self._check_size(count, what, *near)
+        raw = handle.read(count * dtype.itemsize)
+        if len(raw) != count * dtype.itemsize:
+            raise self.fail(f"{what}: {rel!r} is truncated", *near, "file")
+        array = np.frombuffer(raw, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+        if not shape:
+            return float(array)
+        return np.array(array, dtype=np.float64)
+
+    # --- nodes --------------------------------------------------------------------------------
+    def _nodes(self, raw_nodes: list[dict], leaves: dict[str, Leaf]) -> list[Node]:
+        ids = set(leaves)
+        declared = {n.get("id") for n in raw_nodes if isinstance(n.get("id"), str)} | ids
+        nodes = []
+        for index, raw in enumerate(raw_nodes):
+            node_id = raw.get("id")
+            if node_id is None:
+                raise self.fail(f"node #{index + 1} (counting from 1) has no 'id'")
+            self._check_id(node_id, f"node #{index + 1}", "id", str(node_id))
+            what = f"node {node_id!r}"
+            if node_id in ids:
+                kind = "an input" if node_id in leaves else "another node"
+                raise self.fail(f"{what}: duplicate id; {node_id!r} is already {kind}", "id", node_id)
+            ids.add(node_id)
+
+            op_name = raw.get("op")
+            if op_name is None:
+                raise self.fail(f"{what}: missing 'op'; expected one of: {', '.join(OPS)}", "id", node_id)
+            op = OPS.get(op_name) if isinstance(op_name, str) else None
+            if op is None:
+                raise self.fail(
+                    f"{what}: unknown op {op_name!r}{did_you_mean(str(op_name), OPS)}; "
+                    f"expected one of: {', '.join(OPS)}",
+                    "id",
+                    node_id,
+                    "op",
+                )
+            self._check_keys(raw, NODE_KEYS + tuple(op.params), what, "id", node_id)
+            params = self._params(op, raw, what, node_id)
+            label = self._optional_str(raw, "label", what, "id", node_id)
+
+            raw_inputs = raw.get("inputs")
+            if raw_inputs is None:
+                raise self.fail(
+                    f"{what}: missing 'inputs'; op {op.name!r} takes {op.arity_text()}", "id", node_id
+                )
+            if not isinstance(raw_inputs, list):
+                raise self.fail(f"{what}: 'inputs' must be a list of ids", "id", node_id, "inputs")
+            count = len(raw_inputs)
+            if count < op.min_inputs or (op.max_inputs is not None and count > op.max_inputs):
+                raise self.fail(
+                    f"{what}: op {op.name!r} takes {op.arity_text()}, got {count}",
+                    "id",
+                    node_id,
+                    "inputs",
+                )
+            input_ids, keys = [], []
+            for position, item in enumerate(raw_inputs, start=1):
+                if isinstance(item, str):
+                    if item not in declared:
+                        raise self.fail(
+                            f"{what}: unknown input {item!r}{did_you_mean(item, declared)}",
+                            "id",
+                            node_id,
+                            "inputs",
+                        )
+                    input_ids.append(item)
+                    keys.append(item)
+                elif isinstance(item, int | float) and not isinstance(item, bool):
+                    const_id = f"{node_id}#{position}"
+                    leaves[const_id] = Leaf(const_id, float(item), None, False, anonymous=True)
+                    input_ids.append(const_id)
+                    keys.append(f"#{position}")
+                else:
+                    raise self.fail(
+                        f"{what}: input {position} is {_type_name(item)}; expected an id or a number",
+                        "id",
+                        node_id,
+                        "inputs",
+                    )
+            nodes.append(Node(node_id, op, tuple(input_ids), tuple(keys), params, label, (), index))
+        return nodes
+
+    def _params(self, op: Op, raw: dict, what: str, node_id: str) -> dict:
+        params = {}
+        for key, spec in op.params.items():
+            if key not in raw:
+                if spec.required:
+                    raise self.fail(f"{what}: op {op.name!r} needs {key!r}", "id", node_id)
+                if spec.default is not None:
+                    params[key] = spec.default
+                continue
+            params[key] = self._param(spec, raw[key], f"{what}: {key!r}", "id", node_id, key)
+        return params
+
+    def _param(self, spec: Param, value: Any, what: str, *near: str) -> Any:
+        if spec.kind == "bool":
+            if not isinstance(value, bool):
+                raise self.fail(f"{what} must be true or false", *near)
+            return value
+        if spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise self.fail(f"{what} must be a finite number", *near)
+            if abs(value) > 1e6:
+                raise self.fail(f"{what} {value} is too large (limit ±1,000,000)", *near)
+            return float(value)
+        # an axis: an integer or a list of integers
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(isinstance(a, int) and not isinstance(a, bool) for a in items):
+            raise self.fail(f"{what} must be a whole number or a list of whole numbers", *near)
+        return value
+
+    def _with_shapes(self, ordered: list[Node], leaves: dict[str, Leaf]) -> list[Node]:
+        """Work out each node's shape (no arithmetic), so shape faults surface at load time."""
+        shapes = {name: leaf.shape for name, leaf in leaves.items()}
+        result = []
+        for node in ordered:
+            in_shapes = [shapes[i] for i in node.inputs]
+            try:
+                shape = node.op.infer_shape(in_shapes, node.params)
+            except ShapeError as error:
+                described = ", ".join(
+                    f"{k} {_shape_of(s)}" for k, s in zip(node.keys, in_shapes, strict=True)
+                )
+                raise self.fail(
+                    f"node {node.id!r}: shape mismatch for {node.op.name!r}: {error} (inputs: {described})",
+                    "id",
+                    node.id,
+                ) from None
+            self._check_size(math.prod(shape), f"node {node.id!r}", "id", node.id)
+            if node.op.name == "softmax_with_loss" and node.inputs[1] in leaves:
+                self._check_labels(
+                    node,
+                    leaves[node.inputs[1]].value,
+                    leaves[node.inputs[0]].value if node.inputs[0] in leaves else None,
+                    in_shapes[0],
+                )
+            shapes[node.id] = shape
+            result.append(_replace_shape(node, shape))
+        return result
+
+    def _check_labels(self, node: Node, t: Any, _x: Any, x_shape: tuple[int, ...]) -> None:
+        if np.shape(t) == x_shape:
+            return
+        t = np.asarray(t)
+        classes = x_shape[-1]
+        if not np.all((t == np.round(t)) & (t >= 0) & (t < classes)):
+            raise self.fail(
+                f"node {node.id!r}: class labels t must be whole numbers from 0 to {classes - 1}",
+                "id",
+                node.id,
+            )
+
+
+def _replace_shape(node: Node, shape: tuple[int, ...]) -> Node:
+    return Node(node.id, node.op, node.inputs, node.keys, node.params, node.label, shape, node.file_index)
+
+
+def _freeze(array: Any) -> Any:
+    if array.ndim == 0:
+        return float(array)
+    array.setflags(write=False)
+    return array
+
+
+def _shape_of(shape: tuple[int, ...]) -> str:
+    return (
+        "scalar" if not shape else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+    )
+
+
+def _index_text(index: tuple[int, ...]) -> str:
+    return "[" + "][".join(map(str, index)) + "]" if index else "[]"
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        str: "a string",
+        dict: "a table",
+        list: "an array",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
