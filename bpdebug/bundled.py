@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GRAPHS_DIR = Path(__file__).parent / "graphs"
+TEACHING_ORDER = (
+    "problem1", "problem2", "problem2_zh", "add_node", "mul_node", "chain_rule", "sigmoid_nodes",
+    "relu", "affine_batch", "softmax_with_loss", "two_layer", "mnist_784_50_10",
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,11 @@ def bundled_path(name: str) -> Path | None:
 def bundled_graphs() -> list[BundledGraph]:
     """Every bundled graph with its title and description, in a teaching order."""
     found = []
-    for path in sorted(GRAPHS_DIR.glob("*.toml")):
+    def rank(path: Path) -> tuple[int, str]:
+        known = path.stem in TEACHING_ORDER
+        return (TEACHING_ORDER.index(path.stem) if known else len(TEACHING_ORDER), path.stem)
+
+    for path in sorted(GRAPHS_DIR.glob("*.toml"), key=rank):
         with open(path, "rb") as handle:
             doc = tomllib.load(handle)
         found.append(BundledGraph(path.stem, path, doc.get("title", path.stem), doc.get("description", "")))

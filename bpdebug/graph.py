@@ -142,5 +142,7 @@ def _find_cycle(by_id: dict[str, Node], stuck: set[str]) -> list[str]:
         path.append(current)
         current = next(i for i in by_id[current].inputs if i in stuck)
     cycle = path[position[current] :]
-    cycle.reverse()
+    cycle.reverse()  # now each member feeds the next
+    first = min(range(len(cycle)), key=lambda k: by_id[cycle[k]].file_index)
+    cycle = cycle[first:] + cycle[:first]
     return [*cycle, cycle[0]]

@@ -1,0 +1,112 @@
+"""The command line as a user meets it: exit codes, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bpdebug.bundled import bundled_graphs
+from bpdebug.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bpdebug", *args], capture_output=True, text=True, encoding="utf-8"
+    )
+
+
+def test_trace_text_writes_numbers_as_people_do(capsys) -> None:
+    assert main(["problem2", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "price = all_price × tax = 650 × 1.1 = 715" in out
+    assert "∂L/∂tax = ∂L/∂price × all_price = 1 × 650 = 650" in out
+    assert "∂L/∂橘子 = ∂L/∂orange_price × orange_num = 1.1 × 3 = 3.3" in out
+    assert "715.0000000000001" not in out and "3.3000000000000003" not in out
+
+
+def test_trace_text_shows_arrays_as_shape_and_preview(capsys) -> None:
+    assert main(["two_layer", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "[2×4]" in out and "∂L/∂W1  [3×4: " in out
+
+
+def test_trace_json_matches_the_contract(capsys) -> None:
+    assert main(["problem2", "--trace", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"title", "output", "values", "grads", "steps"}
+    assert data["title"] == "Problem 2: 2 apples and 3 oranges, 10% tax" and data["output"] == "price"
+    assert data["grads"]["tax"] == pytest.approx(650) and data["values"]["price"] == pytest.approx(715)
+    first, fifth = data["steps"][0], data["steps"][4]
+    assert first == {
+        "index": 1, "phase": "forward", "node": "apple_price", "op": "mul",
+        "inputs": {"apple": 100.0, "apple_num": 2.0}, "value": 200.0,
+    }
+    assert {k: fifth[k] for k in ("index", "phase", "node", "op", "upstream")} == {
+        "index": 5, "phase": "backward", "node": "price", "op": "mul", "upstream": 1.0,
+    }
+    assert fifth["local"] == pytest.approx({"all_price": 1.1, "tax": 650.0})
+    assert fifth["downstream"] == pytest.approx({"all_price": 1.1, "tax": 650.0})
+
+
+def test_trace_json_arrays_nulls_and_non_finite(tmp_path: Path, capsys) -> None:
+    graph = tmp_path / "g.toml"
+    graph.write_text(
+        '[inputs]\nx = [[0.0, 1.0]]\ns = 2\n[[nodes]]\nid = "l"\nop = "log"\ninputs = ["x"]\n'
+        '[[nodes]]\nid = "y"\nop = "mul"\ninputs = ["l", "s"]\n'
+        '[[nodes]]\nid = "z"\nop = "sum"\ninputs = ["y"]\n'
+    )
+    assert main([str(graph), "--trace", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["values"]["l"] == [["-inf", 0.0]]
+    steps = {(s["phase"], s["node"]): s for s in data["steps"]}
+    assert steps["backward", "y"]["local"]["s"] is None
+    assert steps["backward", "z"]["local"] is None
+    assert steps["backward", "l"]["local"]["x"] == [["inf", 1.0]]
+
+
+def test_check_passes_on_every_bundled_graph(capsys) -> None:
+    for graph in bundled_graphs():
+        assert main([graph.name, "--check"]) == 0, graph.name
+    out = capsys.readouterr().out
+    assert "W1" in out and "40 of 39200" in out
+
+
+def test_check_fails_with_exit_1_at_a_relu_kink(tmp_path: Path, capsys) -> None:
+    graph = tmp_path / "kink.toml"
+    graph.write_text('[inputs]\nx = 0\n[[nodes]]\nid = "y"\nop = "relu"\ninputs = ["x"]\n')
+    assert main([str(graph), "--check"]) == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+def test_bad_file_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    graph = tmp_path / "bad.toml"
+    graph.write_text('[inputs]\na = 1\n[[nodes]]\nid = "y"\nop = "exq"\ninputs = ["a"]\n')
+    for args in ([str(graph)], [str(graph), "--trace"], [str(graph), "--check"]):
+        result = run_cli(*args)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "unknown op 'exq' (did you mean 'exp'?)" in lines[0]
+        assert "Traceback" not in result.stderr
+
+
+def test_list_version_help() -> None:
+    listed = run_cli("--list")
+    assert listed.returncode == 0
+    assert "problem2" in listed.stdout and "Problem 2: 2 apples and 3 oranges" in listed.stdout
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("bpdebug ")
+    helped = run_cli("--help")
+    assert helped.returncode == 0 and "--trace" in helped.stdout and "--check" in helped.stdout
+
+
+def test_bundled_graphs_have_titles_and_teaching_descriptions() -> None:
+    graphs = bundled_graphs()
+    assert len(graphs) >= 11
+    for graph in graphs:
+        assert graph.title and len(graph.description) > 80, graph.name
+    assert any(any("\u4e00" <= c <= "\u9fff" for c in g.title) for g in graphs)
