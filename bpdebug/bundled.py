@@ -8,8 +8,18 @@ from pathlib import Path
 
 GRAPHS_DIR = Path(__file__).parent / "graphs"
 TEACHING_ORDER = (
-    "problem1", "problem2", "problem2_zh", "add_node", "mul_node", "chain_rule", "sigmoid_nodes",
-    "relu", "affine_batch", "softmax_with_loss", "two_layer", "mnist_784_50_10",
+    "problem1",
+    "problem2",
+    "problem2_zh",
+    "add_node",
+    "mul_node",
+    "chain_rule",
+    "sigmoid_nodes",
+    "relu",
+    "affine_batch",
+    "softmax_with_loss",
+    "two_layer",
+    "mnist_784_50_10",
 )
 
 
@@ -29,6 +39,7 @@ def bundled_path(name: str) -> Path | None:
 def bundled_graphs() -> list[BundledGraph]:
     """Every bundled graph with its title and description, in a teaching order."""
     found = []
+
     def rank(path: Path) -> tuple[int, str]:
         known = path.stem in TEACHING_ORDER
         return (TEACHING_ORDER.index(path.stem) if known else len(TEACHING_ORDER), path.stem)

@@ -35,16 +35,20 @@ def formula(graph: Graph, node: Node) -> str:
     return node.display + text[len(out) :]
 
 
-def forward_text(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
-    """``y = apple × apple_num = 100 × 2 = 200``; arrays by their shape."""
+def forward_numbers(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
+    """``= 100 × 2 = 200``: the formula with the numbers in; arrays by their shape."""
     node = graph.node(step.node)
     numbers = [group(_short(step.inputs[k], digits)) for k in node.keys]
     with_numbers = node.op.formula(numbers, node.params, "")[3:]
-    symbolic = formula(graph, node)
     value = _short(step.value, digits)
-    if symbolic.endswith(f"= {with_numbers}"):
-        return f"{symbolic} = {value}"
-    return f"{symbolic} = {with_numbers} = {value}"
+    if formula(graph, node).endswith(f"= {with_numbers}"):
+        return f"= {value}"
+    return f"= {with_numbers} = {value}"
+
+
+def forward_text(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
+    """``apple_price = apple × apple_num = 100 × 2 = 200``."""
+    return f"{formula(graph, graph.node(step.node))} {forward_numbers(graph, step, digits)}"
 
 
 def _short(value: Any, digits: int) -> str:

@@ -83,3 +83,8 @@ def group(name: str) -> str:
         elif depth == 0 and char in _BINARY and (position > 0 or char in "-−"):
             return f"({name})"
     return name
+
+
+def paragraphs(text: str) -> str:
+    """Text from a TOML multi-line string with its hard line breaks undone (blank lines kept)."""
+    return "\n\n".join(" ".join(p.split()) for p in text.strip().split("\n\n") if p.strip())

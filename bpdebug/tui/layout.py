@@ -1,0 +1,356 @@
+"""A left-to-right layered layout in terminal cells, as the book draws its graphs. Pure: no UI.
+
+Steps (Sugiyama, kept plain): longest-path layers; every leaf in the first column for small
+graphs (the book's look) or just left of its first consumer for large ones; long edges cut into
+dummy items, one per layer crossed, so no edge runs through a node; a few barycenter sweeps to
+keep crossings few; rows placed top-down near the rows the inputs arrive from.
+
+Each item (leaf, node, dummy) has one output *port* per edge leaving it, two rows apart: the port
+row carries the edge line with the value written on it, the row below carries the gradient. The
+first stretch of every edge after its source is its *lane*, where the two labels are drawn.
+Between two columns each target that needs a vertical jog gets its own jog column.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bpdebug.format import cell_width
+from bpdebug.graph import Graph
+
+# direction bits of a line-drawing cell
+N, S, E, W = 1, 2, 4, 8
+BOX_CHARS = {
+    N | S: "│",
+    E | W: "─",
+    S | E: "╭",
+    S | W: "╮",
+    N | E: "╰",
+    N | W: "╯",
+    N | S | E: "├",
+    N | S | W: "┤",
+    E | W | S: "┬",
+    E | W | N: "┴",
+    N | S | E | W: "┼",
+    N: "│",
+    S: "│",
+    E: "─",
+    W: "─",
+}
+SMALL_GRAPH = 40  # nodes; up to this many, every leaf stands in the first column
+MAX_CAPTION = 16
+SWEEPS = 4
+
+Edge = tuple[str, str]  # (source id, target id); target "" is the output's stub
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    id: str
+    x: int
+    y: int
+    width: int
+    text: str  # a node's symbol "(×)", or a leaf's name
+    caption: str  # a node's name, drawn on the row above its symbol; "" for leaves
+    is_leaf: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """Where an edge's value (row y) and gradient (row y + 1) are written."""
+
+    edge: Edge
+    x: int
+    y: int
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A plain horizontal stretch of an edge's line."""
+
+    edge: Edge
+    x: int
+    y: int
+    width: int
+
+
+@dataclass
+class Layout:
+    width: int
+    height: int
+    boxes: dict[str, Box]
+    lanes: dict[Edge, Lane]
+    rows: dict[int, list[Box | Lane | Run]]  # what starts on each row (lanes on their value row)
+    cells: dict[int, dict[int, tuple[int, frozenset[Edge]]]]  # joints: row -> col -> (bits, edges)
+    label_width: int
+    layers: int = 0
+    edges_of: dict[str, set[Edge]] = field(default_factory=dict)  # node -> its in and out edges
+
+    def box_at(self, x: int, y: int) -> Box | None:
+        for item in self.rows.get(y, ()):
+            if isinstance(item, Box) and item.x <= x < item.x + item.width:
+                return item
+        for item in self.rows.get(y + 1, ()):  # a node's caption row
+            if isinstance(item, Box) and item.caption and item.x <= x < item.x + cell_width(item.caption):
+                return item
+        return None
+
+
+def symbol_text(symbol: str) -> str:
+    return f"({symbol})"
+
+
+def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> Layout:
+    """Lay out *graph*; *label_width* is the widest value or gradient text an edge will carry."""
+    if leaves_left is None:
+        leaves_left = len(graph.nodes) <= SMALL_GRAPH
+    W_LANE = label_width + 3  # "─ " + label + " " + "─"
+
+    # --- items, edges and layers ----------------------------------------------------------------
+    node_layer: dict[str, int] = {}
+    for node in graph.nodes:
+        layer = 1
+        for i in node.inputs:
+            if i in node_layer:
+                layer = max(layer, node_layer[i] + 1)
+        node_layer[node.id] = layer
+    consumers: dict[str, list[str]] = defaultdict(list)
+    edges: list[Edge] = []
+    for node in graph.nodes:
+        for i in dict.fromkeys(node.inputs):
+            consumers[i].append(node.id)
+            edges.append((i, node.id))
+    layer_of = dict(node_layer)
+    for name in graph.leaves:
+        users = consumers.get(name)
+        if not users:
+            if graph.leaves[name].anonymous:
+                continue
+            layer_of[name] = 0
+        elif leaves_left:
+            layer_of[name] = 0
+        else:
+            layer_of[name] = min(node_layer[u] for u in users) - 1
+
+    # dummies: every edge becomes a chain of one-layer segments
+    segments: list[tuple[str, str, Edge, bool]] = []  # (from item, to item, edge, first?)
+    dummy_layer: dict[str, int] = {}
+    for source, target in edges:
+        chain = [source]
+        for layer in range(layer_of[source] + 1, layer_of[target]):
+            dummy = f"\0{source}\0{target}\0{layer}"
+            dummy_layer[dummy] = layer
+            chain.append(dummy)
+        chain.append(target)
+        for k in range(len(chain) - 1):
+            segments.append((chain[k], chain[k + 1], (source, target), k == 0))
+    layer_of.update(dummy_layer)
+
+    count = max(layer_of.values(), default=0) + 1
+    layers: list[list[str]] = [[] for _ in range(count)]
+    seen_order = [n for n in graph.leaves if n in layer_of] + [n.id for n in graph.nodes]
+    for item in seen_order + list(dummy_layer):
+        layers[layer_of[item]].append(item)
+
+    preds: dict[str, list[str]] = defaultdict(list)
+    succs: dict[str, list[str]] = defaultdict(list)
+    for a, b, _, _ in segments:
+        preds[b].append(a)
+        succs[a].append(b)
+
+    # --- order within layers: barycenter sweeps -----------------------------------------------
+    position = {item: k for layer in layers for k, item in enumerate(layer)}
+
+    def sweep(indices: range, neighbours: dict[str, list[str]]) -> None:
+        for i in indices:
+
+            def key(item: str) -> float:
+                near = neighbours.get(item)
+                if not near:
+                    return position[item]
+                return sum(position[n] for n in near) / len(near)
+
+            layers[i].sort(key=key)
+            for k, item in enumerate(layers[i]):
+                position[item] = k
+
+    for _ in range(SWEEPS):
+        sweep(range(1, count), preds)
+        sweep(range(count - 2, -1, -1), succs)
+    sweep(range(1, count), preds)
+
+    # --- boxes' text and column widths ------------------------------------------------------
+    texts: dict[str, tuple[str, str, bool]] = {}  # item -> (text, caption, is leaf)
+    for name, leaf in graph.leaves.items():
+        if name in layer_of:
+            from bpdebug.format import fmt_num
+
+            texts[name] = (fmt_num(leaf.value) if leaf.anonymous else leaf.display, "", True)
+    col_width = [1] * count
+    for item, (text, _, _) in texts.items():
+        col_width[layer_of[item]] = max(col_width[layer_of[item]], cell_width(text))
+    for node in graph.nodes:
+        symbol = symbol_text(node.op.symbol)
+        layer = layer_of[node.id]
+        col_width[layer] = max(col_width[layer], cell_width(symbol))
+    for node in graph.nodes:
+        # the caption may reach over the lane to the right of the symbol, which is empty there
+        room = min(MAX_CAPTION, col_width[layer_of[node.id]] + W_LANE)
+        caption = node.display if cell_width(node.display) <= room else _clip(node.display, room)
+        texts[node.id] = (symbol_text(node.op.symbol), caption, False)
+
+    # --- ports: each edge leaving an item gets its own row, ordered by where it goes ----------
+    out_order: dict[str, list[tuple[str, Edge, bool]]] = defaultdict(list)
+    for a, b, edge, first in segments:
+        out_order[a].append((b, edge, first))
+    for item in out_order:
+        out_order[item].sort(key=lambda t: position[t[0]])
+    if graph.output in layer_of:
+        out_order[graph.output].append(("", (graph.output, ""), True))
+
+    def height(item: str) -> int:
+        return 2 * max(1, len(out_order.get(item, ())))
+
+    # --- rows: top-down, each item near the rows its inputs arrive on ---------------------------
+    y_of: dict[str, int] = {}
+    port_row: dict[tuple[str, str, Edge], int] = {}
+    for layer in layers:
+        cursor = 1  # row 0 is for the captions of the top row
+        for item in layer:
+            arriving = [
+                port_row[(a, item, e)]
+                for a in preds.get(item, ())
+                for e in _edges_between(out_order, a, item)
+            ]
+            desired = round(sum(arriving) / len(arriving)) if arriving else cursor
+            if arriving and len(out_order.get(item, ())) > 1:
+                desired -= len(out_order[item]) - 1  # centre the fan-out on the inputs
+            y = max(cursor, desired)
+            y_of[item] = y
+            for k, (b, edge, _) in enumerate(out_order.get(item, ())):
+                port_row[(item, b, edge)] = y + 2 * k
+            cursor = y + height(item) + 1
+
+    # --- columns ------------------------------------------------------------------------------
+    jog_targets: list[dict[str, int]] = [dict() for _ in range(count)]
+    for a, b, edge, _ in segments:
+        if port_row[(a, b, edge)] != y_of[b]:
+            jog_targets[layer_of[b]].setdefault(b, 0)
+    for targets in jog_targets:
+        for k, item in enumerate(sorted(targets, key=lambda t: y_of[t])):
+            targets[item] = k
+    x_of_layer = [0] * count
+    x = 0
+    for i in range(count):
+        x_of_layer[i] = x
+        jogs = len(jog_targets[i + 1]) if i + 1 < count else 0
+        x += col_width[i] + 1 + W_LANE + jogs + 1
+
+    # --- drawing primitives --------------------------------------------------------------------
+    rows: dict[int, list[Box | Lane | Run]] = defaultdict(list)
+    cells: dict[int, dict[int, list]] = defaultdict(dict)
+    boxes: dict[str, Box] = {}
+    lanes: dict[Edge, Lane] = {}
+    edges_of: dict[str, set[Edge]] = defaultdict(set)
+
+    def joint(row: int, col: int, bits: int, edge: Edge) -> None:
+        cell = cells[row].get(col)
+        if cell is None:
+            cells[row][col] = [bits, {edge}]
+        else:
+            cell[0] |= bits
+            cell[1].add(edge)
+
+    def hline(row: int, x0: int, x1: int, edge: Edge, joints_from: int) -> None:
+        """Cells x0..x1-1 on *row*; those at or right of *joints_from* become joints."""
+        if x1 <= x0:
+            return
+        plain_end = min(x1, joints_from)
+        if plain_end > x0:
+            rows[row].append(Run(edge, x0, row, plain_end - x0))
+        for col in range(max(x0, joints_from), x1):
+            joint(row, col, E | W, edge)
+
+    for item, layer in layer_of.items():
+        x0 = x_of_layer[layer]
+        y = y_of[item]
+        if item in texts:
+            text, caption, is_leaf = texts[item]
+            box = Box(item, x0, y, col_width[layer], text, caption, is_leaf)
+            boxes[item] = box
+            rows[y].append(box)
+        else:  # a dummy: the edge passes straight through the column
+            edge = next(e for _, e, _ in out_order[item])
+            hline(y, x0, x0 + col_width[layer], edge, 1 << 30)
+        ports = out_order.get(item, ())
+        split = x0 + col_width[layer]
+        for k, (b, edge, first) in enumerate(ports):
+            row = y + 2 * k
+            bits = W if k == 0 else N
+            if k + 1 < len(ports):
+                bits |= S
+            if len(ports) > 1:
+                joint(row, split, bits | E, edge)
+                for r in range(row + 1, row + 2):
+                    if k + 1 < len(ports):
+                        joint(r, split, N | S, edge)
+            else:
+                hline(row, split, split + 1, edge, 1 << 30)
+            lane_x = split + 1
+            edges_of[edge[0]].add(edge)
+            if edge[1]:
+                edges_of[edge[1]].add(edge)
+            if first:
+                lane = Lane(edge, lane_x, row, W_LANE)
+                lanes[edge] = lane
+                rows[row].append(lane)
+            else:
+                hline(row, lane_x, lane_x + W_LANE, edge, 1 << 30)
+            if not b:
+                continue
+            jog_start = lane_x + W_LANE
+            next_x = x_of_layer[layer + 1]
+            target_row = y_of[b]
+            if row == target_row:
+                hline(row, jog_start, next_x, edge, jog_start)
+                continue
+            jog = jog_start + jog_targets[layer + 1][b]
+            hline(row, jog_start, jog, edge, jog_start)
+            down = target_row > row
+            joint(row, jog, W | (S if down else N), edge)
+            for r in range(min(row, target_row) + 1, max(row, target_row)):
+                joint(r, jog, N | S, edge)
+            joint(target_row, jog, E | (N if down else S), edge)
+            hline(target_row, jog + 1, next_x, edge, jog_start)
+
+    width = x + 2
+    height = max((y_of[i] + height(i) for i in layer_of), default=1)
+    frozen_cells = {
+        row: {col: (bits, frozenset(es)) for col, (bits, es) in cols.items()} for row, cols in cells.items()
+    }
+    for row in rows.values():
+        row.sort(key=lambda item: item.x)
+    return Layout(width, height, boxes, lanes, dict(rows), frozen_cells, label_width, count, dict(edges_of))
+
+
+def _edges_between(out_order: dict, a: str, b: str) -> list[Edge]:
+    return [edge for target, edge, _ in out_order.get(a, ()) if target == b]
+
+
+def _clip(text: str, width: int) -> str:
+    out, used = "", 0
+    for char in text:
+        w = cell_width(char)
+        if used + w > width - 1:
+            return out + "…"
+        out += char
+        used += w
+    return out
+
+
+def label_width_for(texts: Callable[[], list[str]], cap: int = 14) -> int:
+    """The lane label width: the widest text, within [3, cap]."""
+    return max(3, min(cap, max((cell_width(t) for t in texts()), default=3)))

@@ -1,0 +1,91 @@
+"""Turn one row of a layout into pieces of text with a role each; no Textual here.
+
+The view styles the pieces; tests read them as plain text. What each edge says comes from a
+``Labels`` object (the value and gradient known at the cursor), so painting never computes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bpdebug.format import cell_width, pad_cells
+from bpdebug.tui.layout import BOX_CHARS, Box, Edge, Lane, Layout, Run
+
+
+class Labels(Protocol):
+    def value(self, edge: Edge) -> str | None: ...
+    def grad(self, edge: Edge) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    x: int
+    text: str
+    role: str  # "leaf" "node" "caption" "line" "value" "grad" "space"
+    ref: str | Edge | frozenset[Edge] | None = None  # the node id or the edge(s) drawn
+
+
+def paint_row(layout: Layout, row: int, labels: Labels) -> list[Piece]:
+    """The pieces of *row*, left to right, without gaps filled."""
+    pieces: list[Piece] = []
+    for item in layout.rows.get(row, ()):
+        if isinstance(item, Box):
+            width = item.width
+            text = item.text
+            pieces.append(Piece(item.x, text, "leaf" if item.is_leaf else "node", item.id))
+            rest = width - cell_width(text)
+            if rest > 0:
+                pieces.append(
+                    Piece(item.x + cell_width(text), "─" * rest, "line", _first_out(layout, item.id))
+                )
+        elif isinstance(item, Lane):
+            pieces.extend(_lane_value(item, labels))
+        elif isinstance(item, Run):
+            pieces.append(Piece(item.x, "─" * item.width, "line", item.edge))
+    for item in layout.rows.get(row + 1, ()):
+        if isinstance(item, Box) and item.caption:
+            pieces.append(Piece(item.x, item.caption, "caption", item.id))
+    for item in layout.rows.get(row - 1, ()):
+        if isinstance(item, Lane):
+            text = labels.grad(item.edge)
+            if text:
+                pieces.append(
+                    Piece(item.x, pad_cells(f"◀ {text}", item.width)[: item.width], "grad", item.edge)
+                )
+    for col, (bits, edges) in layout.cells.get(row, {}).items():
+        pieces.append(Piece(col, BOX_CHARS[bits], "line", edges))
+    pieces.sort(key=lambda p: p.x)
+    return pieces
+
+
+def _first_out(layout: Layout, node: str) -> Edge | None:
+    for edge in layout.edges_of.get(node, ()):
+        if edge[0] == node:
+            return edge
+    return None
+
+
+def _lane_value(lane: Lane, labels: Labels) -> list[Piece]:
+    text = labels.value(lane.edge)
+    stub = lane.edge[1] == ""
+    end = "▶" if stub else "─"
+    if text is None:
+        return [Piece(lane.x, "─" * (lane.width - 1) + end, "line", lane.edge)]
+    label = f" {text} "
+    rest = max(1, lane.width - 1 - cell_width(label))
+    return [
+        Piece(lane.x, "─", "line", lane.edge),
+        Piece(lane.x + 1, label, "value", lane.edge),
+        Piece(lane.x + 1 + cell_width(label), "─" * (rest - 1) + end, "line", lane.edge),
+    ]
+
+
+def row_text(layout: Layout, row: int, labels: Labels) -> str:
+    """The row as plain text (for tests and for reading a layout in a terminal)."""
+    out = ""
+    for piece in paint_row(layout, row, labels):
+        if piece.x < cell_width(out):
+            continue
+        out = pad_cells(out, piece.x) + piece.text
+    return out.rstrip()

@@ -1,0 +1,234 @@
+"""The app's screens: the debugger itself, the start screen and the help screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bpdebug.bundled import BundledGraph, bundled_graphs
+from bpdebug.engine import Trace
+from bpdebug.format import paragraphs
+from bpdebug.tui.session import Session
+from bpdebug.tui.widgets.graph_view import GraphView
+from bpdebug.tui.widgets.inspector import Inspector, esc
+from bpdebug.tui.widgets.steps import StepsView
+
+MIN_WIDTH, MIN_HEIGHT = 40, 12
+
+# (keys, action, description): the one list the bindings, the help screen and the palette share
+KEYS: list[tuple[str, str, str]] = [
+    ("n,space,right", "step_forward", "Step forward one node"),
+    ("p,left", "step_back", "Step back one node"),
+    ("home", "to_start", "Go to the start (nothing computed)"),
+    ("end", "to_end", "Go to the end of the backward pass"),
+    ("f", "to_end_of_forward", "Run to the end of the forward pass"),
+    ("b", "toggle_breakpoint", "Toggle a breakpoint on the selected node"),
+    ("c", "continue", "Continue to the next breakpoint"),
+    ("tab", "select(1)", "Select the next node"),
+    ("shift+tab", "select(-1)", "Select the previous node"),
+    ("s", "focus_steps", "Move to the steps list (↑ ↓ Enter to jump)"),
+    ("g", "focus_graph", "Move to the graph (↑ ↓ select nodes)"),
+    ("question_mark", "help", "Show this help"),
+    ("q", "quit", "Quit"),
+]
+FOOTER = {
+    "step_forward": "Next",
+    "step_back": "Back",
+    "to_end_of_forward": "Forward end",
+    "toggle_breakpoint": "Breakpoint",
+    "continue": "Continue",
+    "help": "Help",
+    "quit": "Quit",
+}
+
+
+def key_text(keys: str) -> str:
+    names = {"right": "→", "left": "←", "question_mark": "?", "space": "space", "shift+tab": "shift+tab"}
+    return " ".join(names.get(k, k) for k in keys.split(","))
+
+
+class DebuggerScreen(Screen):
+    """The graph, the inspector and the steps: a cursor over one trace."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            keys,
+            action,
+            FOOTER.get(action, description),
+            show=action in FOOTER,
+            priority=action in ("select(1)", "select(-1)"),
+            key_display=key_text(keys).split()[0],
+        )
+        for keys, action, description in KEYS
+        if action != "quit"
+    ]
+
+    def __init__(self, trace: Trace) -> None:
+        super().__init__()
+        self.session = Session(trace)
+        self.graph_view = GraphView(self.session, id="graph")
+        self.inspector = Inspector(self.session, id="inspector")
+        self.steps = StepsView(self.session, id="steps")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Label(f" bpdebug — {esc(self.session.trace.title)}", id="title", markup=False)
+            yield Label("", id="status")
+        with Vertical(id="body"):
+            with Horizontal(id="main"):
+                yield self.graph_view
+                yield self.inspector
+            yield self.steps
+        yield Static("The terminal is too small for bpdebug.\nMake it at least 40 × 12.", id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.graph_view.border_title = "graph"
+        self.steps.border_title = "steps"
+        self.graph_view.focus()
+        self.update_view(follow=False)
+
+    def on_resize(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+
+    # --- one place that redraws after the cursor or the selection moves ---------------------
+    def update_view(self, follow: bool = True) -> None:
+        session = self.session
+        step = session.cursor
+        status = {"START": "START", "FORWARD": "FORWARD", "BACKWARD": "BACKWARD", "DONE": "DONE"}[
+            session.phase
+        ]
+        self.query_one("#status", Label).update(f"{status} · step {step} of {session.total} ")
+        self.set_class(session.phase == "BACKWARD", "-backward")
+        self.inspector.show()
+        self.graph_view.refresh()
+        self.steps.follow()
+        if follow:
+            self.graph_view.follow(session.focus_node)
+
+    def _move(self, moved: bool) -> None:
+        if not moved:
+            self.app.bell()
+        self.update_view()
+
+    def action_step_forward(self) -> None:
+        self._move(self.session.step_forward())
+
+    def action_step_back(self) -> None:
+        self._move(self.session.step_back())
+
+    def action_to_start(self) -> None:
+        self._move(self.session.to_start())
+
+    def action_to_end(self) -> None:
+        self._move(self.session.to_end())
+
+    def action_to_end_of_forward(self) -> None:
+        self._move(self.session.to_end_of_forward())
+
+    def action_continue(self) -> None:
+        self._move(self.session.continue_to_breakpoint())
+
+    def action_toggle_breakpoint(self) -> None:
+        node = self.session.focus_node or self.session.node_order[0]
+        on = self.session.toggle_breakpoint(node)
+        name = self.session.trace.graph.display(node)
+        self.notify(f"breakpoint {'set on' if on else 'removed from'} {name}", timeout=2)
+        self.graph_view.refresh()
+        self.steps.refresh()
+
+    def action_select(self, offset: int) -> None:
+        self.session.select_next(offset)
+        self.update_view()
+
+    def action_focus_steps(self) -> None:
+        self.steps.focus()
+
+    def action_focus_graph(self) -> None:
+        self.graph_view.focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.session.trace.graph.description))
+
+    @on(GraphView.NodeClicked)
+    def node_clicked(self, message: GraphView.NodeClicked) -> None:
+        self.session.select(message.node_id)
+        self.update_view(follow=False)
+
+    @on(GraphView.SelectNode)
+    def select_node(self, message: GraphView.SelectNode) -> None:
+        self.action_select(message.offset)
+
+    @on(StepsView.Jump)
+    def jump(self, message: StepsView.Jump) -> None:
+        self.session.go(message.index)
+        self.update_view()
+
+
+class HelpScreen(ModalScreen):
+    """Every key, and what the graph's colours mean."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
+    ]
+
+    def __init__(self, description: str = "") -> None:
+        super().__init__()
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        rows = "\n".join(f"  [b]{key_text(k):<16}[/] {esc(d)}" for k, _, d in KEYS)
+        legend = (
+            "[b]Reading the graph[/]\n"
+            "  Values flow left to right: each edge carries its [b $text-success]value[/] on the line.\n"
+            "  Gradients flow right to left: [b $text-warning]◀ gradient[/] is written under the edge\n"
+            "  once the backward pass has sent it. Nothing is shown before it is computed.\n"
+            "  The current node is highlighted, with the edges it reads and writes.\n"
+            "  ctrl+p opens the command palette; every key above is there too."
+        )
+        about = f"\n\n[b]About this graph[/]\n{esc(paragraphs(self.description))}" if self.description else ""
+        with VerticalScroll(id="help"):
+            yield Static(f"[b]Keys[/]\n{rows}\n\n{legend}{about}\n\n[dim]escape or ? closes this help[/]")
+
+
+class StartScreen(Screen):
+    """The bundled graphs, with their titles and descriptions; Enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        self.graphs: list[BundledGraph] = bundled_graphs()
+        yield Label(" bpdebug — choose a graph from chapter 5 (↑ ↓ then Enter)", id="title")
+        with Horizontal(id="start"):
+            yield OptionList(*(Option(f"{g.title}", id=g.name) for g in self.graphs), id="graph-list")
+            yield Static(id="about")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self._describe(0)
+
+    @on(OptionList.OptionHighlighted)
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._describe(event.option_index)
+
+    def _describe(self, index: int) -> None:
+        g = self.graphs[index]
+        self.query_one("#about", Static).update(
+            f"[b]{esc(g.title)}[/]\n\n{esc(paragraphs(g.description))}\n\n"
+            f"[dim]bpdebug {g.name}  ·  Enter opens it[/]"
+        )
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_graph(self.graphs[event.option_index].path)  # type: ignore[attr-defined]

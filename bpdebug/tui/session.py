@@ -1,0 +1,143 @@
+"""The debugger's state: a cursor over the trace, breakpoints and the selected node.
+
+Nothing is recomputed to step: everything shown at cursor k is a pure function of (trace, k).
+Cursor 0 is before the first step; cursor k means step k has just been taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bpdebug.engine import BackwardStep, ForwardStep, Step, Trace
+
+
+@dataclass
+class Session:
+    trace: Trace
+    cursor: int = 0
+    breakpoints: set[str] = field(default_factory=set)
+    selected: str | None = None  # a node the user picked; None follows the current step
+
+    def __post_init__(self) -> None:
+        self.forward_at: dict[str, int] = {}
+        self.backward_at: dict[str, int] = {}
+        for step in self.trace.steps:
+            table = self.forward_at if isinstance(step, ForwardStep) else self.backward_at
+            table[step.node] = step.index
+        self.node_order = [n.id for n in self.trace.graph.nodes]
+        self.consumers = self.trace.graph.consumers()
+
+    # --- where we are ------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return len(self.trace.steps)
+
+    @property
+    def forward_count(self) -> int:
+        return self.trace.forward_count
+
+    @property
+    def step(self) -> Step | None:
+        return self.trace.steps[self.cursor - 1] if self.cursor else None
+
+    @property
+    def phase(self) -> str:
+        if self.cursor == 0:
+            return "START"
+        if self.cursor == self.total:
+            return "DONE"
+        return "FORWARD" if self.cursor <= self.forward_count else "BACKWARD"
+
+    @property
+    def current_node(self) -> str | None:
+        step = self.step
+        return step.node if step else None
+
+    @property
+    def focus_node(self) -> str | None:
+        """The node the inspector shows: the selected one, else the current step's."""
+        return self.selected or self.current_node
+
+    # --- what is known at the cursor -----------------------------------------------------------
+    def value_known(self, value_id: str) -> bool:
+        """Leaves are given; a node's value is known once its forward step is taken."""
+        at = self.forward_at.get(value_id)
+        return at is None or at <= self.cursor
+
+    def edge_grad_known(self, consumer: str) -> bool:
+        """The gradients a node sends back are known once its backward step is taken."""
+        at = self.backward_at.get(consumer)
+        return at is not None and at <= self.cursor
+
+    def output_grad_known(self) -> bool:
+        return self.cursor > self.forward_count
+
+    def sent(self, consumer: str, value_id: str) -> Any | None:
+        """What *consumer* sent back to *value_id*, if known at the cursor."""
+        if not self.edge_grad_known(consumer):
+            return None
+        step = self.trace.steps[self.backward_at[consumer] - 1]
+        return step.downstream.get(value_id)  # type: ignore[union-attr]
+
+    def forward_step_of(self, node_id: str) -> ForwardStep | None:
+        at = self.forward_at.get(node_id)
+        return self.trace.steps[at - 1] if at is not None and at <= self.cursor else None  # type: ignore[return-value]
+
+    def backward_step_of(self, node_id: str) -> BackwardStep | None:
+        at = self.backward_at.get(node_id)
+        return self.trace.steps[at - 1] if at is not None and at <= self.cursor else None  # type: ignore[return-value]
+
+    # --- moving ----------------------------------------------------------------------------------
+    def go(self, cursor: int) -> bool:
+        """Move to *cursor* (clamped); the selection follows the step again. True if it moved."""
+        cursor = max(0, min(self.total, cursor))
+        moved = cursor != self.cursor
+        self.cursor = cursor
+        self.selected = None
+        return moved
+
+    def step_forward(self) -> bool:
+        return self.go(self.cursor + 1)
+
+    def step_back(self) -> bool:
+        return self.go(self.cursor - 1)
+
+    def to_start(self) -> bool:
+        return self.go(0)
+
+    def to_end(self) -> bool:
+        return self.go(self.total)
+
+    def to_end_of_forward(self) -> bool:
+        return self.go(self.forward_count)
+
+    def continue_to_breakpoint(self) -> bool:
+        """Run to the next step whose node has a breakpoint, or to the end if none is ahead."""
+        for step in self.trace.steps[self.cursor :]:
+            if step.node in self.breakpoints:
+                return self.go(step.index)
+        return self.go(self.total)
+
+    def toggle_breakpoint(self, node_id: str | None = None) -> bool:
+        """Toggle the breakpoint on *node_id* (default: the focused node). True if now set."""
+        node_id = node_id or self.focus_node or (self.node_order[0] if self.node_order else None)
+        if node_id is None:
+            return False
+        if node_id in self.breakpoints:
+            self.breakpoints.discard(node_id)
+            return False
+        self.breakpoints.add(node_id)
+        return True
+
+    def select(self, node_id: str | None) -> None:
+        self.selected = None if node_id == self.current_node else node_id
+
+    def select_next(self, offset: int) -> str:
+        """Select the node *offset* places after the focused one, in forward order (wraps)."""
+        order = self.node_order
+        current = self.focus_node
+        index = order.index(current) if current in order else (-1 if offset > 0 else 0)
+        node_id = order[(index + offset) % len(order)]
+        self.select(node_id)
+        return node_id

@@ -1,0 +1,183 @@
+"""The graph panel: paints only the visible rows of the layout, styled for the cursor."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from bpdebug.format import cell_width, fmt_short
+from bpdebug.nonfinite import is_finite
+from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
+from bpdebug.tui.paint import paint_row
+from bpdebug.tui.session import Session
+
+LABEL_DIGITS = 4
+
+
+class SessionLabels:
+    """What each edge says at the cursor: values once computed, gradients once sent back."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        graph = session.trace.graph
+        leaf_values = {name: leaf.value for name, leaf in graph.leaves.items()}
+        self._values = {**leaf_values, **session.trace.values}
+
+        @lru_cache(maxsize=65536)
+        def value_text(source: str) -> str:
+            return fmt_short(self._values[source], LABEL_DIGITS)
+
+        self._value_text = value_text
+
+    def value(self, edge: Edge) -> str | None:
+        source = edge[0]
+        return self._value_text(source) if self.session.value_known(source) else None
+
+    def grad(self, edge: Edge) -> str | None:
+        source, target = edge
+        if not target:
+            return "1" if self.session.output_grad_known() else None
+        sent = self.session.sent(target, source)
+        return None if sent is None else fmt_short(sent, LABEL_DIGITS)
+
+    def all_texts(self) -> list[str]:
+        """Every label the graph can ever show (to size the lanes once)."""
+        trace = self.session.trace
+        texts = [fmt_short(v, LABEL_DIGITS) for v in self._values.values()]
+        for step in trace.steps[trace.forward_count :]:
+            texts.extend(fmt_short(g, LABEL_DIGITS) for g in step.downstream.values())  # type: ignore[union-attr]
+        return [f"◀ {t}" for t in texts]
+
+
+class GraphView(ScrollView, can_focus=True):
+    """The computational graph, left to right, values above the edges and gradients below."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "graph--leaf",
+        "graph--node",
+        "graph--caption",
+        "graph--line",
+        "graph--value",
+        "graph--grad",
+        "graph--current",
+        "graph--selected",
+        "graph--active",
+        "graph--breakpoint",
+        "graph--bad",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "select(1)", "Next node", show=False),
+        Binding("up", "select(-1)", "Previous node", show=False),
+    ]
+
+    class NodeClicked(Message):
+        def __init__(self, node_id: str) -> None:
+            super().__init__()
+            self.node_id = node_id
+
+    class SelectNode(Message):
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
+    def __init__(self, session: Session, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.labels = SessionLabels(session)
+        width = label_width_for(self.labels.all_texts)
+        self.layout_: Layout = layout(session.trace.graph, width)
+        self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
+
+    def action_select(self, offset: int) -> None:
+        self.post_message(self.SelectNode(offset))
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x + int(self.scroll_x)
+        y = event.y + int(self.scroll_y)
+        box = self.layout_.box_at(x, y)
+        if box is not None:
+            self.post_message(self.NodeClicked(box.id))
+
+    def follow(self, node_id: str | None, animate: bool = False) -> None:
+        """Scroll so that *node_id* and the labels on either side of it are visible."""
+        box = self.layout_.boxes.get(node_id or "")
+        if box is None:
+            return
+        lane = self.layout_.label_width + 6
+        region = Region(max(0, box.x - lane), max(0, box.y - 2), box.width + 2 * lane, 6)
+        self.scroll_to_region(region, animate=animate, force=True, immediate=True)
+
+    def _styles(self) -> dict[str, Style]:
+        return {
+            name: self.get_component_rich_style(f"graph--{name}")
+            for name in (
+                "leaf",
+                "node",
+                "caption",
+                "line",
+                "value",
+                "grad",
+                "current",
+                "selected",
+                "active",
+                "breakpoint",
+                "bad",
+            )
+        }
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = y + scroll_y
+        width = self.size.width
+        base = self.rich_style
+        styles = self._styles()
+        session = self.session
+        current = session.current_node
+        focus = session.focus_node
+        active = self.layout_.edges_of.get(current or "", set())
+        segments: list[Segment] = []
+        used = 0
+        for piece in paint_row(self.layout_, row, self.labels):
+            if piece.x < used:
+                continue
+            if piece.x > used:
+                segments.append(Segment(" " * (piece.x - used), base))
+            style = styles.get(piece.role, base)
+            text = piece.text
+            if piece.role in ("node", "leaf", "caption"):
+                node_id = piece.ref
+                if node_id == current and piece.role != "caption":
+                    style = style + styles["current"]
+                elif node_id == focus:
+                    style = style + styles["selected"]
+                if piece.role != "caption" and node_id in session.breakpoints:
+                    style = style + styles["breakpoint"]
+                if piece.role == "node" and not self._finite(node_id):  # type: ignore[arg-type]
+                    style = style + styles["bad"]
+            elif _is_active(piece.ref, active):
+                style = style + styles["active"]
+            segments.append(Segment(text, base + style))
+            used = piece.x + cell_width(text)
+        strip = Strip(segments, used)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _finite(self, node_id: str) -> bool:
+        step = self.session.forward_step_of(node_id)
+        return step is None or is_finite(step.value)
+
+
+def _is_active(ref: object, active: set[Edge]) -> bool:
+    if not active or ref is None:
+        return False
+    if isinstance(ref, frozenset):
+        return not ref.isdisjoint(active)
+    return ref in active

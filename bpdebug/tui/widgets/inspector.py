@@ -1,0 +1,186 @@
+"""The inspector: everything about the focused node that is known at the cursor, in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from bpdebug.engine import BackwardStep, ForwardStep
+from bpdebug.explain import formula, forward_numbers, sent_items, upstream_text
+from bpdebug.format import fmt_num, paragraphs, shape_text
+from bpdebug.nonfinite import first_nonfinite, is_finite
+from bpdebug.tui.session import Session
+
+GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 4
+
+
+def esc(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def value_markup(value: Any, role: str = "value") -> str:
+    """A scalar inline; an array as its shape and a clipped grid of numbers."""
+    colour = "$text-success" if role == "value" else "$text-warning"
+    if type(value) is float:
+        return f"[b {colour}]{fmt_num(value)}[/]"
+    return f"[{colour}]{esc(grid(value))}[/]"
+
+
+def grid(value: np.ndarray) -> str:
+    """An array as shape plus a grid of at most GRID_ROWS × GRID_COLS numbers (never whole)."""
+    matrix = value.reshape(1, -1) if value.ndim == 1 else value.reshape(value.shape[0], -1)
+    rows, cols = matrix.shape
+    shown = matrix[:GRID_ROWS, :GRID_COLS]
+    cells = [[fmt_num(v, GRID_DIGITS) for v in row] for row in shown.tolist()]
+    width = max(len(c) for row in cells for c in row)
+    lines = []
+    for r, row in enumerate(cells):
+        text = " ".join(c.rjust(width) for c in row)
+        if cols > GRID_COLS:
+            text += " …"
+        lines.append(("[" if r == 0 else " ") + text)
+    if rows > GRID_ROWS:
+        lines.append(" ⋮")
+    lines[-1] += "]"
+    note = f"array {shape_text(value.shape)}"
+    if rows > GRID_ROWS or cols > GRID_COLS:
+        note += f" (showing {min(rows, GRID_ROWS)}×{min(cols, GRID_COLS)})"
+    return note + "\n" + "\n".join(lines)
+
+
+class Inspector(VerticalScroll):
+    """The focused node: formula, inputs and value; upstream, local derivatives, what is sent."""
+
+    def __init__(self, session: Session, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.body = Static(id="inspector-body")
+
+    def compose(self):
+        yield self.body
+
+    def show(self) -> None:
+        self.body.update(Content.from_markup(self.text()))
+        self.scroll_home(animate=False)
+
+    def text(self) -> str:
+        """The inspector's text as markup (tests read it through ``Content.plain``)."""
+        session = self.session
+        graph = session.trace.graph
+        node_id = session.focus_node
+        if node_id is None:
+            self.border_title = "start"
+            return self._start_text()
+        if node_id in graph.leaves:
+            self.border_title = esc(graph.display(node_id))
+            return self._leaf_text(node_id)
+        node = graph.node(node_id)
+        self.border_title = esc(f"{node.display} ({node.op.symbol})")
+        parts = []
+        if session.selected:
+            parts.append("[dim]selected node (the current step is elsewhere; n returns to it)[/]")
+        parts.append(f"[b]{esc(formula(graph, node))}[/]  [dim]{node.op.name}[/]")
+        forward = session.forward_step_of(node_id)
+        if forward is None:
+            at = session.forward_at[node_id]
+            parts.append(f"\n[dim]not computed yet: its value appears at step {at} (press n)[/]")
+            return "\n".join(parts)
+        forward_lines = self._forward_lines(forward)
+        backward = session.backward_step_of(node_id)
+        if backward is None:
+            parts += forward_lines
+            if node_id in session.backward_at:
+                parts.append(f"\n[dim]gradient: not sent back yet (step {session.backward_at[node_id]})[/]")
+            elif session.phase in ("BACKWARD", "DONE"):
+                parts.append("\n[dim]the output does not depend on this node: no gradient flows here[/]")
+            return "\n".join(parts)
+        # in the backward pass what just happened comes first: what the node sends back
+        parts.append("")
+        parts += self._backward_lines(backward)
+        parts.append(f"\n[i]{esc(node.op.explanation)}[/]")
+        parts.append("\n[dim]forward:[/]")
+        parts += forward_lines
+        return "\n".join(parts)
+
+    def _forward_lines(self, forward: ForwardStep) -> list[str]:
+        graph = self.session.trace.graph
+        node = graph.node(forward.node)
+        lines = [""]
+        for key, value in forward.inputs.items():
+            name = graph.display(key) if key in graph.leaves or graph.is_node(key) else key
+            lines.append(f"  {esc(name)} = {value_markup(value)}")
+        if type(forward.value) is float and all(type(v) is float for v in forward.inputs.values()):
+            lines.append(f"  [b]{esc(forward_numbers(graph, forward))}[/]")
+        else:
+            lines.append(f"  {esc(node.display)} = {value_markup(forward.value)}")
+        if not is_finite(forward.value):
+            problem = first_nonfinite(self.session.trace) or "nan or inf"
+            lines.append(f"\n[b $text-error]⚠ {esc(problem)}[/]")
+        return lines
+
+    def _backward_lines(self, step: BackwardStep) -> list[str]:
+        graph = self.session.trace.graph
+        name = esc(graph.display(step.node))
+        lines = []
+        if not step.contributions and step.node == graph.output:
+            lines.append("[b $accent]The backward pass starts here: the output receives ∂L/∂L = 1.[/]")
+        upstream = upstream_text(step, graph)
+        if type(step.upstream) is float:
+            lines.append(f"upstream  ∂L/∂{name} = [b $text-warning]{esc(upstream)}[/]")
+        else:
+            lines.append(f"upstream  ∂L/∂{name} = {value_markup(step.upstream, 'grad')}")
+            if len(step.contributions) > 1:
+                sources = ", ".join(graph.display(c.source) for c in step.contributions)
+                lines.append(f"  [dim](the sum of what {esc(sources)} sent back)[/]")
+        for item in sent_items(graph, step):
+            lines.append(f"\n[b]→ {esc(item.name)}[/]")
+            if item.local_formula:
+                local = "" if item.local is None else f" = {value_markup(item.local)}"
+                if type(item.local) is float and item.local_formula.endswith(f"= {fmt_num(item.local)}"):
+                    local = ""  # "∂y/∂a = 1", not "= 1 = 1"
+                if item.local is None and step.local is not None:
+                    local = " [dim](broadcast: summed back to its shape)[/]"
+                lines.append(f"  {esc(item.local_formula)}{local}")
+            lines.append(f"  {esc(item.sent_formula)}")
+            if type(item.grad) is float:
+                lines.append(f"  = [b $text-warning]{esc(item.arithmetic)}[/]")
+            else:
+                lines.append(f"  = {value_markup(item.grad, 'grad')}")
+        if not lines[-1].startswith("  ="):
+            lines.append("\n[dim]nothing is sent back: every input is a constant[/]")
+        return lines
+
+    def _leaf_text(self, name: str) -> str:
+        session = self.session
+        leaf = session.trace.graph.leaves[name]
+        parts = [f"[b]{esc(leaf.display)}[/]  [dim]input[/]", f"  value = {value_markup(leaf.value)}"]
+        if not leaf.requires_grad:
+            parts.append("\n[dim]a constant (grad = false): no gradient is shown for it[/]")
+            return "\n".join(parts)
+        received = ((c, session.sent(c, name)) for c in session.consumers.get(name, ()))
+        sent = [(consumer, grad) for consumer, grad in received if grad is not None]
+        if sent:
+            parts.append("\n[b]gradient received so far[/]")
+            for consumer, grad in sent:
+                parts.append(
+                    f"  from {esc(session.trace.graph.display(consumer))}: {value_markup(grad, 'grad')}"
+                )
+            if session.phase == "DONE" and name in session.trace.grads:
+                parts.append(f"  ∂L/∂{esc(leaf.display)} = {value_markup(session.trace.grads[name], 'grad')}")
+        return "\n".join(parts)
+
+    def _start_text(self) -> str:
+        graph = self.session.trace.graph
+        lines = [f"[b]{esc(graph.title)}[/]", ""]
+        if graph.description:
+            lines += [esc(paragraphs(graph.description)), ""]
+        lines += [
+            "Nothing is computed yet.",
+            "Press [b]n[/], [b]space[/] or [b]→[/] to compute the first node;",
+            "[b]f[/] runs the whole forward pass, [b]?[/] shows every key.",
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""The steps panel: every step of the trace, one line each, drawn only where visible."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from bpdebug.engine import ForwardStep
+from bpdebug.explain import backward_summary, forward_summary
+from bpdebug.tui.session import Session
+
+
+class StepsView(ScrollView, can_focus=True):
+    """Phase, node and a short summary per step; Enter or a click jumps there."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "steps--current",
+        "steps--highlight",
+        "steps--forward",
+        "steps--backward",
+        "steps--breakpoint",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("enter", "jump", "Go to step", show=False),
+    ]
+
+    class Jump(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, session: Session, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.highlight = 0  # the row the keyboard is on (0-based step row)
+        self._summaries: dict[int, str] = {}
+        self.digits = len(str(len(session.trace.steps)))
+        self.virtual_size = Size(60, len(session.trace.steps))
+
+    def summary(self, row: int) -> str:
+        text = self._summaries.get(row)
+        if text is None:
+            step = self.session.trace.steps[row]
+            graph = self.session.trace.graph
+            if isinstance(step, ForwardStep):
+                text = f"{step.index:>{self.digits}} fwd  {forward_summary(graph, step)}"
+            else:
+                text = f"{step.index:>{self.digits}} bwd  {backward_summary(graph, step)}"
+            self._summaries[row] = text
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = y + scroll_y
+        base = self.rich_style
+        width = self.size.width
+        steps = self.session.trace.steps
+        if row >= len(steps):
+            return Strip.blank(width, base)
+        step = steps[row]
+        current = self.session.cursor - 1
+        marker = "▸" if row == current else " "
+        dot = "●" if step.node in self.session.breakpoints else " "
+        phase_style = self.get_component_rich_style(
+            "steps--forward" if isinstance(step, ForwardStep) else "steps--backward"
+        )
+        style = base
+        if row == current:
+            style = base + self.get_component_rich_style("steps--current")
+        elif row == self.highlight and self.has_focus:
+            style = base + self.get_component_rich_style("steps--highlight")
+        segments = [
+            Segment(dot, base + self.get_component_rich_style("steps--breakpoint")),
+            Segment(marker, style),
+            Segment(self.summary(row), style + phase_style if row != current else style),
+        ]
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def follow(self) -> None:
+        """Keep the current step in view, with the keyboard highlight on it."""
+        row = max(0, self.session.cursor - 1)
+        self.highlight = row
+        if self.size.height:
+            top = max(0, row - self.size.height // 2)
+            self.scroll_to(y=top, animate=False, immediate=True)
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        self.highlight = max(0, min(len(self.session.trace.steps) - 1, self.highlight + delta))
+        if self.highlight < self.scroll_y:
+            self.scroll_to(y=self.highlight, animate=False, immediate=True)
+        elif self.highlight >= self.scroll_y + self.size.height:
+            self.scroll_to(y=self.highlight - self.size.height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_jump(self) -> None:
+        self.post_message(self.Jump(self.highlight + 1))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_y)
+        if 0 <= row < len(self.session.trace.steps):
+            self.highlight = row
+            self.post_message(self.Jump(row + 1))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
