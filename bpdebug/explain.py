@@ -28,11 +28,11 @@ def out_name(graph: Graph, node: Node) -> str:
     return group(node.display)
 
 
-def formula(graph: Graph, node: Node) -> str:
-    """``apple_price = apple × apple_num``."""
-    out = out_name(graph, node)
-    text = node.op.formula(input_names(graph, node), node.params, out)
-    return node.display + text[len(out) :]
+def formula(graph: Graph, node: Node, out: str | None = None) -> str:
+    """``apple_price = apple × apple_num`` (or ``y = apple × apple_num`` with out="y")."""
+    name = out or out_name(graph, node)
+    text = node.op.formula(input_names(graph, node), node.params, name)
+    return (out or node.display) + text[len(name) :]
 
 
 def forward_numbers(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
@@ -78,10 +78,12 @@ def upstream_text(step: BackwardStep, graph: Graph, digits: int = 12) -> str:
     return f"{parts} = {_short(step.upstream, digits)}"
 
 
-def sent_items(graph: Graph, step: BackwardStep, digits: int = 12) -> list[Sent]:
+def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | None = None) -> list[Sent]:
+    """What each differentiable input receives; *out* names the node in formulas (default:
+    its own name, as in ``∂L/∂apple = ∂L/∂apple_price × apple_num``; the app passes ``y``)."""
     node = graph.node(step.node)
     names = input_names(graph, node)
-    out = out_name(graph, node)
+    out = out or out_name(graph, node)
     items = []
     seen = set()
     for position, (input_id, key) in enumerate(zip(node.inputs, node.keys, strict=True)):

@@ -50,10 +50,15 @@ def fmt_value(value: Any, preview: int = 3, digits: int = 4) -> str:
     return f"[{shape_text(value.shape)}: {shown}{more}]"
 
 
-def fmt_short(value: Any, digits: int = 4) -> str:
-    """The shortest useful text: a scalar to *digits* digits, an array as its shape only."""
+def fmt_short(value: Any, digits: int = 4, preview_width: int = 0) -> str:
+    """The shortest useful text: a scalar to *digits* digits; an array as its numbers when they
+    fit in *preview_width* cells (``[0.3 -0.2]``), else as its shape (``[2×3]``)."""
     if isinstance(value, float | int):
         return fmt_num(value, digits)
+    if preview_width and value.size <= 3:
+        numbers = "[" + " ".join(fmt_num(v, 3) for v in value.reshape(-1).tolist()) + "]"
+        if len(numbers) <= preview_width:
+            return numbers
     return f"[{shape_text(value.shape)}]"
 
 

@@ -15,23 +15,44 @@ def readable(mapping: dict) -> dict[str, str]:
 def test_problem1_two_apples_with_tax() -> None:
     trace = bpdebug.run(bpdebug.load("problem1"))
     assert readable(trace.values) == {
-        "apple": "100", "apple_num": "2", "tax": "1.1", "apple_price": "200", "price": "220",
+        "apple": "100",
+        "apple_num": "2",
+        "tax": "1.1",
+        "apple_price": "200",
+        "price": "220",
     }
     assert readable(trace.grads) == {
-        "apple": "2.2", "apple_num": "110", "tax": "200",
-        "apple_price": "1.1", "price": "1",
+        "apple": "2.2",
+        "apple_num": "110",
+        "tax": "200",
+        "apple_price": "1.1",
+        "price": "1",
     }
 
 
 def test_problem2_apples_and_oranges() -> None:
     trace = bpdebug.run(bpdebug.load("problem2"))
     assert readable(trace.values) == {
-        "apple": "100", "apple_num": "2", "orange": "150", "orange_num": "3", "tax": "1.1",
-        "apple_price": "200", "orange_price": "450", "all_price": "650", "price": "715",
+        "apple": "100",
+        "apple_num": "2",
+        "orange": "150",
+        "orange_num": "3",
+        "tax": "1.1",
+        "apple_price": "200",
+        "orange_price": "450",
+        "all_price": "650",
+        "price": "715",
     }
     assert readable(trace.grads) == {
-        "apple": "2.2", "apple_num": "110", "orange": "3.3", "orange_num": "165", "tax": "650",
-        "apple_price": "1.1", "orange_price": "1.1", "all_price": "1.1", "price": "1",
+        "apple": "2.2",
+        "apple_num": "110",
+        "orange": "3.3",
+        "orange_num": "165",
+        "tax": "650",
+        "apple_price": "1.1",
+        "orange_price": "1.1",
+        "all_price": "1.1",
+        "price": "1",
     }
     assert trace.values["price"] == pytest.approx(715, rel=1e-14)
     assert trace.grads["tax"] == pytest.approx(650, rel=1e-14)
@@ -40,9 +61,13 @@ def test_problem2_apples_and_oranges() -> None:
 def test_problem2_steps_follow_the_book_order() -> None:
     trace = bpdebug.run(bpdebug.load("problem2"))
     assert [(s.phase, s.node) for s in trace.steps] == [
-        ("forward", "apple_price"), ("forward", "orange_price"), ("forward", "all_price"),
+        ("forward", "apple_price"),
+        ("forward", "orange_price"),
+        ("forward", "all_price"),
         ("forward", "price"),
-        ("backward", "price"), ("backward", "all_price"), ("backward", "orange_price"),
+        ("backward", "price"),
+        ("backward", "all_price"),
+        ("backward", "orange_price"),
         ("backward", "apple_price"),
     ]
     price = trace.steps[4]

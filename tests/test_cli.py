@@ -42,11 +42,19 @@ def test_trace_json_matches_the_contract(capsys) -> None:
     assert data["grads"]["tax"] == pytest.approx(650) and data["values"]["price"] == pytest.approx(715)
     first, fifth = data["steps"][0], data["steps"][4]
     assert first == {
-        "index": 1, "phase": "forward", "node": "apple_price", "op": "mul",
-        "inputs": {"apple": 100.0, "apple_num": 2.0}, "value": 200.0,
+        "index": 1,
+        "phase": "forward",
+        "node": "apple_price",
+        "op": "mul",
+        "inputs": {"apple": 100.0, "apple_num": 2.0},
+        "value": 200.0,
     }
     assert {k: fifth[k] for k in ("index", "phase", "node", "op", "upstream")} == {
-        "index": 5, "phase": "backward", "node": "price", "op": "mul", "upstream": 1.0,
+        "index": 5,
+        "phase": "backward",
+        "node": "price",
+        "op": "mul",
+        "upstream": 1.0,
     }
     assert fifth["local"] == pytest.approx({"all_price": 1.1, "tax": 650.0})
     assert fifth["downstream"] == pytest.approx({"all_price": 1.1, "tax": 650.0})

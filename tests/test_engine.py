@@ -174,7 +174,12 @@ def test_a_100000_node_chain_runs_without_recursion() -> None:
     count = 100_000
     lines = ["[inputs]", "x0 = 0.5"]
     for i in range(1, count + 1):
-        lines += ["[[nodes]]", f'id = "n{i}"', 'op = "add"', f'inputs = ["{"x0" if i == 1 else f"n{i - 1}"}", 1e-6]']
+        lines += [
+            "[[nodes]]",
+            f'id = "n{i}"',
+            'op = "add"',
+            f'inputs = ["{"x0" if i == 1 else f"n{i - 1}"}", 1e-6]',
+        ]
     limit = sys.getrecursionlimit()
     trace = trace_of("\n".join(lines))
     assert sys.getrecursionlimit() == limit

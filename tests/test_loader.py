@@ -84,7 +84,11 @@ def test_generated_arrays_are_the_same_every_time(tmp_path: Path) -> None:
 
 def test_defaults_title_and_output(tmp_path: Path) -> None:
     graph = bpdebug.load(
-        write(tmp_path, '[inputs]\na = 1\nb = 2\n' + NODE + '[[nodes]]\nid = "z"\nop = "neg"\ninputs = ["y"]\n', "my_graph.toml")
+        write(
+            tmp_path,
+            "[inputs]\na = 1\nb = 2\n" + NODE + '[[nodes]]\nid = "z"\nop = "neg"\ninputs = ["y"]\n',
+            "my_graph.toml",
+        )
     )
     assert graph.title == "my_graph" and graph.output == "z"
 
@@ -110,35 +114,74 @@ def test_toml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "mull"\ninputs = ["a", "b"]\n', "unknown op 'mull' (did you mean 'mul'?)"),
-        ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a", "bb"]\n', "unknown input 'bb' (did you mean 'b'?)"),
-        ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "a"\nop = "add"\ninputs = ["a", "b"]\n', "node 'a': duplicate id"),
-        ('[inputs]\na = 1\n[[nodes]]\nid = "p"\nop = "add"\ninputs = ["a", "q"]\n[[nodes]]\nid = "q"\nop = "add"\ninputs = ["a", "p"]\n', "cycle: p → q → p"),
-        ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "exp"\ninputs = ["a", "b"]\n', "op 'exp' takes 1 input, got 2"),
-        ('[inputs]\na = [1.0, 2.0]\nb = [1.0, 2.0, 3.0]\n' + NODE, "shapes (2,) and (3,) cannot be broadcast"),
-        ('[inputs]\na = [[1.0, 2.0], [3.0]]\nb = 1\n' + NODE, "input 'a': ragged array"),
+        (
+            '[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "mull"\ninputs = ["a", "b"]\n',
+            "unknown op 'mull' (did you mean 'mul'?)",
+        ),
+        (
+            '[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a", "bb"]\n',
+            "unknown input 'bb' (did you mean 'b'?)",
+        ),
+        (
+            '[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "a"\nop = "add"\ninputs = ["a", "b"]\n',
+            "node 'a': duplicate id",
+        ),
+        (
+            '[inputs]\na = 1\n[[nodes]]\nid = "p"\nop = "add"\ninputs = ["a", "q"]\n[[nodes]]\nid = "q"\nop = "add"\ninputs = ["a", "p"]\n',
+            "cycle: p → q → p",
+        ),
+        (
+            '[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "exp"\ninputs = ["a", "b"]\n',
+            "op 'exp' takes 1 input, got 2",
+        ),
+        (
+            "[inputs]\na = [1.0, 2.0]\nb = [1.0, 2.0, 3.0]\n" + NODE,
+            "shapes (2,) and (3,) cannot be broadcast",
+        ),
+        ("[inputs]\na = [[1.0, 2.0], [3.0]]\nb = 1\n" + NODE, "input 'a': ragged array"),
         ('[inputs]\na = { file = "missing.npy" }\nb = 1\n' + NODE, "data file 'missing.npy' not found"),
         ('titel = "x"\n[inputs]\na = 1\nb = 2\n' + NODE, "unknown key 'titel' (did you mean 'title'?)"),
-        ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a", "b"]\nlabl = "x"\n', "unknown key 'labl' (did you mean 'label'?)"),
-        ('[inputs]\na = []\nb = 1\n' + NODE, "empty array"),
-        ('[inputs]\na = 1\nb = 2\n', "no nodes"),
+        (
+            '[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a", "b"]\nlabl = "x"\n',
+            "unknown key 'labl' (did you mean 'label'?)",
+        ),
+        ("[inputs]\na = []\nb = 1\n" + NODE, "empty array"),
+        ("[inputs]\na = 1\nb = 2\n", "no nodes"),
         ('output = "b"\n[inputs]\na = 1\nb = 2\n' + NODE, "output 'b' is an input"),
         ('output = "yy"\n[inputs]\na = 1\nb = 2\n' + NODE, "output 'yy' is not a node (did you mean 'y'?)"),
         ('[inputs]\n"2x" = 1\nb = 2\n' + NODE, "'2x' is not a valid id"),
-        ('[inputs]\na = true\nb = 2\n' + NODE, "got a boolean"),
+        ("[inputs]\na = true\nb = 2\n" + NODE, "got a boolean"),
         ('[inputs]\na = "one"\nb = 2\n' + NODE, "got a string"),
         ('[inputs]\na = { init = "gaussian", shape = [2] }\nb = 1\n' + NODE, "unknown init 'gaussian'"),
         ('[inputs]\na = { init = "zeros", shape = [2], seed = 3 }\nb = 1\n' + NODE, "takes no 'seed'"),
-        ('[inputs]\na = { init = "normal", shape = [100000, 100000] }\nb = 1\n' + NODE, "10,000,000,000 elements; the limit is 100,000,000"),
+        (
+            '[inputs]\na = { init = "normal", shape = [100000, 100000] }\nb = 1\n' + NODE,
+            "10,000,000,000 elements; the limit is 100,000,000",
+        ),
         ('[inputs]\na = { init = "ones", shape = [0, 3] }\nb = 1\n' + NODE, "empty array"),
         ('[inputs]\nx = 1\n[[nodes]]\nid = "y"\nop = "pow"\ninputs = ["x"]\n', "needs 'exponent'"),
-        ('[inputs]\nx = [1.0]\n[[nodes]]\nid = "y"\nop = "sum"\ninputs = ["x"]\naxis = 3\n', "axis 3 is out of range"),
-        ('[inputs]\nx = [[1.0, 2.0]]\nw = [[1.0, 2.0]]\n[[nodes]]\nid = "y"\nop = "matmul"\ninputs = ["x", "w"]\n', "do not fit a matrix product"),
-        ('[inputs]\nx = [[1.0, 2.0]]\nt = [5]\n[[nodes]]\nid = "y"\nop = "softmax_with_loss"\ninputs = ["x", "t"]\n', "whole numbers from 0 to 1"),
+        (
+            '[inputs]\nx = [1.0]\n[[nodes]]\nid = "y"\nop = "sum"\ninputs = ["x"]\naxis = 3\n',
+            "axis 3 is out of range",
+        ),
+        (
+            '[inputs]\nx = [[1.0, 2.0]]\nw = [[1.0, 2.0]]\n[[nodes]]\nid = "y"\nop = "matmul"\ninputs = ["x", "w"]\n',
+            "do not fit a matrix product",
+        ),
+        (
+            '[inputs]\nx = [[1.0, 2.0]]\nt = [5]\n[[nodes]]\nid = "y"\nop = "softmax_with_loss"\ninputs = ["x", "t"]\n',
+            "whole numbers from 0 to 1",
+        ),
         ('[inputs]\na = 1\nb = 2\n[[nodes]]\nop = "add"\ninputs = ["a", "b"]\n', "has no 'id'"),
         ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\ninputs = ["a", "b"]\n', "missing 'op'"),
-        ('[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a", true]\n', "input 2 is a boolean"),
-        ('[inputs]\na = 1\n[[nodes]]\nid = "y"\nop = "neg"\ninputs = ["a"]\nexponent = 2\n', "unknown key 'exponent'"),
+        (
+            '[inputs]\na = 1\nb = 2\n[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a", true]\n',
+            "input 2 is a boolean",
+        ),
+        (
+            '[inputs]\na = 1\n[[nodes]]\nid = "y"\nop = "neg"\ninputs = ["a"]\nexponent = 2\n',
+            "unknown key 'exponent'",
+        ),
     ],
 )
 def test_each_error_names_what_is_wrong(tmp_path: Path, text: str, expected: str) -> None:
@@ -146,7 +189,9 @@ def test_each_error_names_what_is_wrong(tmp_path: Path, text: str, expected: str
 
 
 def test_errors_point_at_the_line(tmp_path: Path) -> None:
-    message = error_of(tmp_path, '[inputs]\na = 1\nb = 2\n\n[[nodes]]\nid = "y"\nop = "mull"\ninputs = ["a", "b"]\n')
+    message = error_of(
+        tmp_path, '[inputs]\na = 1\nb = 2\n\n[[nodes]]\nid = "y"\nop = "mull"\ninputs = ["a", "b"]\n'
+    )
     assert ":7: error: node 'y': unknown op" in message
 
 
@@ -159,7 +204,9 @@ def test_object_arrays_are_refused_without_unpickling(tmp_path: Path) -> None:
 def test_npz_with_several_arrays_needs_a_key(tmp_path: Path) -> None:
     np.savez(tmp_path / "two.npz", p=np.zeros(2), q=np.ones(2))
     assert "name one with key" in error_of(tmp_path, '[inputs]\na = { file = "two.npz" }\nb = 1\n' + NODE)
-    assert "no array 'r'" in error_of(tmp_path, '[inputs]\na = { file = "two.npz", key = "r" }\nb = 1\n' + NODE)
+    assert "no array 'r'" in error_of(
+        tmp_path, '[inputs]\na = { file = "two.npz", key = "r" }\nb = 1\n' + NODE
+    )
 
 
 def test_not_utf8_and_missing_file(tmp_path: Path) -> None:

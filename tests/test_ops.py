@@ -79,8 +79,13 @@ def test_binary_elementwise_ops_with_broadcasting(name: str, data) -> None:
 @pytest.mark.parametrize(
     ("name", "low", "high", "away"),
     [
-        ("neg", -3, 3, 0), ("exp", -3, 3, 0), ("log", 0.2, 5, 0), ("reciprocal", -3, 3, 0.3),
-        ("sigmoid", -6, 6, 0), ("tanh", -3, 3, 0), ("relu", -3, 3, 0.01),
+        ("neg", -3, 3, 0),
+        ("exp", -3, 3, 0),
+        ("log", 0.2, 5, 0),
+        ("reciprocal", -3, 3, 0.3),
+        ("sigmoid", -6, 6, 0),
+        ("tanh", -3, 3, 0),
+        ("relu", -3, 3, 0.01),
     ],
 )
 @given(data=st.data())

@@ -62,7 +62,10 @@ def evaluate(nodes, values: dict) -> np.ndarray:
 def test_random_graph_gradients_match_central_differences(spec) -> None:
     leaves, nodes, seed = spec
     rng = np.random.default_rng(seed)
-    values = {name: rng.uniform(-1, 1, shape) if shape else float(rng.uniform(-1, 1)) for name, shape in leaves.items()}
+    values = {
+        name: rng.uniform(-1, 1, shape) if shape else float(rng.uniform(-1, 1))
+        for name, shape in leaves.items()
+    }
     trace = bpdebug.run(bpdebug.loads(to_toml(leaves, nodes, values)))
     expected_out = evaluate(nodes, values)
     np.testing.assert_allclose(trace.values[nodes[-1][0]], expected_out, rtol=1e-12, atol=1e-12)

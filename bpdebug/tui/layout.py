@@ -130,7 +130,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
             if graph.leaves[name].anonymous:
                 continue
             layer_of[name] = 0
-        elif leaves_left:
+        elif leaves_left and not graph.leaves[name].anonymous:
             layer_of[name] = 0
         else:
             layer_of[name] = min(node_layer[u] for u in users) - 1
@@ -186,9 +186,8 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
     texts: dict[str, tuple[str, str, bool]] = {}  # item -> (text, caption, is leaf)
     for name, leaf in graph.leaves.items():
         if name in layer_of:
-            from bpdebug.format import fmt_num
-
-            texts[name] = (fmt_num(leaf.value) if leaf.anonymous else leaf.display, "", True)
+            # an anonymous constant needs no name: its edge already shows the number
+            texts[name] = ("" if leaf.anonymous else leaf.display, "", True)
     col_width = [1] * count
     for item, (text, _, _) in texts.items():
         col_width[layer_of[item]] = max(col_width[layer_of[item]], cell_width(text))

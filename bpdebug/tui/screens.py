@@ -62,14 +62,13 @@ class DebuggerScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             keys,
-            action,
+            "app.quit" if action == "quit" else action,
             FOOTER.get(action, description),
             show=action in FOOTER,
-            priority=action in ("select(1)", "select(-1)"),
+            priority=True,  # the scrolling panels must not swallow → ← home end
             key_display=key_text(keys).split()[0],
         )
         for keys, action, description in KEYS
-        if action != "quit"
     ]
 
     def __init__(self, trace: Trace) -> None:

@@ -21,6 +21,7 @@ from bpdebug.tui.paint import paint_row
 from bpdebug.tui.session import Session
 
 LABEL_DIGITS = 4
+PREVIEW = 12  # an array this short in text is shown as its numbers, not its shape
 
 
 class SessionLabels:
@@ -34,7 +35,7 @@ class SessionLabels:
 
         @lru_cache(maxsize=65536)
         def value_text(source: str) -> str:
-            return fmt_short(self._values[source], LABEL_DIGITS)
+            return fmt_short(self._values[source], LABEL_DIGITS, PREVIEW)
 
         self._value_text = value_text
 
@@ -47,14 +48,14 @@ class SessionLabels:
         if not target:
             return "1" if self.session.output_grad_known() else None
         sent = self.session.sent(target, source)
-        return None if sent is None else fmt_short(sent, LABEL_DIGITS)
+        return None if sent is None else fmt_short(sent, LABEL_DIGITS, PREVIEW)
 
     def all_texts(self) -> list[str]:
         """Every label the graph can ever show (to size the lanes once)."""
         trace = self.session.trace
-        texts = [fmt_short(v, LABEL_DIGITS) for v in self._values.values()]
+        texts = [fmt_short(v, LABEL_DIGITS, PREVIEW) for v in self._values.values()]
         for step in trace.steps[trace.forward_count :]:
-            texts.extend(fmt_short(g, LABEL_DIGITS) for g in step.downstream.values())  # type: ignore[union-attr]
+            texts.extend(fmt_short(g, LABEL_DIGITS, PREVIEW) for g in step.downstream.values())  # type: ignore[union-attr]
         return [f"◀ {t}" for t in texts]
 
 
@@ -101,9 +102,10 @@ class GraphView(ScrollView, can_focus=True):
         self.post_message(self.SelectNode(offset))
 
     def on_click(self, event: events.Click) -> None:
-        x = event.x + int(self.scroll_x)
-        y = event.y + int(self.scroll_y)
-        box = self.layout_.box_at(x, y)
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        box = self.layout_.box_at(offset.x + int(self.scroll_x), offset.y + int(self.scroll_y))
         if box is not None:
             self.post_message(self.NodeClicked(box.id))
 

@@ -15,40 +15,40 @@ from bpdebug.format import fmt_num, paragraphs, shape_text
 from bpdebug.nonfinite import first_nonfinite, is_finite
 from bpdebug.tui.session import Session
 
-GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 4
+GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
+DIGITS = 6  # significant digits for numbers in the inspector
 
 
 def esc(text: str) -> str:
     return text.replace("[", r"\[")
 
 
-def value_markup(value: Any, role: str = "value") -> str:
-    """A scalar inline; an array as its shape and a clipped grid of numbers."""
+def value_markup(value: Any, role: str = "value", width: int = 38) -> str:
+    """A scalar inline; an array as its shape and a clipped grid of numbers *width* cells wide."""
     colour = "$text-success" if role == "value" else "$text-warning"
     if type(value) is float:
-        return f"[b {colour}]{fmt_num(value)}[/]"
-    return f"[{colour}]{esc(grid(value))}[/]"
+        return f"[b {colour}]{fmt_num(value, DIGITS)}[/]"
+    return f"[{colour}]{esc(grid(value, width))}[/]"
 
 
-def grid(value: np.ndarray) -> str:
-    """An array as shape plus a grid of at most GRID_ROWS × GRID_COLS numbers (never whole)."""
+def grid(value: np.ndarray, width: int = 38) -> str:
+    """An array as its shape and a grid of at most GRID_ROWS rows, as many columns as fit."""
     matrix = value.reshape(1, -1) if value.ndim == 1 else value.reshape(value.shape[0], -1)
     rows, cols = matrix.shape
-    shown = matrix[:GRID_ROWS, :GRID_COLS]
-    cells = [[fmt_num(v, GRID_DIGITS) for v in row] for row in shown.tolist()]
-    width = max(len(c) for row in cells for c in row)
-    lines = []
-    for r, row in enumerate(cells):
-        text = " ".join(c.rjust(width) for c in row)
-        if cols > GRID_COLS:
-            text += " …"
-        lines.append(("[" if r == 0 else " ") + text)
+    sample = matrix[:GRID_ROWS, :GRID_COLS]
+    cell = max(len(fmt_num(v, GRID_DIGITS)) for v in sample.reshape(-1).tolist())
+    fit = max(1, min(GRID_COLS, (width - 4) // (cell + 1)))
+    if fit < cols and (width - 2) // (cell + 1) >= cols:  # the " …" is not needed after all
+        fit = cols
+    cells = [[fmt_num(v, GRID_DIGITS).rjust(cell) for v in row] for row in matrix[:GRID_ROWS, :fit].tolist()]
+    lines = ["  " + " ".join(row) + (" …" if cols > fit else "") for row in cells]
     if rows > GRID_ROWS:
-        lines.append(" ⋮")
-    lines[-1] += "]"
-    note = f"array {shape_text(value.shape)}"
-    if rows > GRID_ROWS or cols > GRID_COLS:
-        note += f" (showing {min(rows, GRID_ROWS)}×{min(cols, GRID_COLS)})"
+        lines.append("  ⋮")
+    note = f"[{shape_text(value.shape)}]"
+    if value.ndim > 2:
+        note += f" as {rows}×{cols}"
+    if rows > GRID_ROWS or cols > fit:
+        note += f"  (first {min(rows, GRID_ROWS)}×{min(cols, fit)})"
     return note + "\n" + "\n".join(lines)
 
 
@@ -62,6 +62,10 @@ class Inspector(VerticalScroll):
 
     def compose(self):
         yield self.body
+
+    def markup(self, value: Any, role: str = "value") -> str:
+        width = self.content_size.width - 1 if self.content_size.width > 10 else 38
+        return value_markup(value, role, width)
 
     def show(self) -> None:
         self.body.update(Content.from_markup(self.text()))
@@ -83,7 +87,8 @@ class Inspector(VerticalScroll):
         parts = []
         if session.selected:
             parts.append("[dim]selected node (the current step is elsewhere; n returns to it)[/]")
-        parts.append(f"[b]{esc(formula(graph, node))}[/]  [dim]{node.op.name}[/]")
+        named = "" if node.display == "y" else f"  [dim]y is {esc(node.display)}[/]"
+        parts.append(f"[b]{esc(formula(graph, node, 'y'))}[/]{named}")
         forward = session.forward_step_of(node_id)
         if forward is None:
             at = session.forward_at[node_id]
@@ -112,11 +117,11 @@ class Inspector(VerticalScroll):
         lines = [""]
         for key, value in forward.inputs.items():
             name = graph.display(key) if key in graph.leaves or graph.is_node(key) else key
-            lines.append(f"  {esc(name)} = {value_markup(value)}")
+            lines.append(f"  {esc(name)} = {self.markup(value)}")
         if type(forward.value) is float and all(type(v) is float for v in forward.inputs.values()):
-            lines.append(f"  [b]{esc(forward_numbers(graph, forward))}[/]")
+            lines.append(f"  [b]{esc(forward_numbers(graph, forward, DIGITS))}[/]")
         else:
-            lines.append(f"  {esc(node.display)} = {value_markup(forward.value)}")
+            lines.append(f"  {esc(node.display)} = {self.markup(forward.value)}")
         if not is_finite(forward.value):
             problem = first_nonfinite(self.session.trace) or "nan or inf"
             lines.append(f"\n[b $text-error]⚠ {esc(problem)}[/]")
@@ -124,23 +129,24 @@ class Inspector(VerticalScroll):
 
     def _backward_lines(self, step: BackwardStep) -> list[str]:
         graph = self.session.trace.graph
-        name = esc(graph.display(step.node))
         lines = []
         if not step.contributions and step.node == graph.output:
             lines.append("[b $accent]The backward pass starts here: the output receives ∂L/∂L = 1.[/]")
-        upstream = upstream_text(step, graph)
+        upstream = upstream_text(step, graph, DIGITS)
         if type(step.upstream) is float:
-            lines.append(f"upstream  ∂L/∂{name} = [b $text-warning]{esc(upstream)}[/]")
+            lines.append(f"upstream  ∂L/∂y = [b $text-warning]{esc(upstream)}[/]")
         else:
-            lines.append(f"upstream  ∂L/∂{name} = {value_markup(step.upstream, 'grad')}")
+            lines.append(f"upstream  ∂L/∂y = {self.markup(step.upstream, 'grad')}")
             if len(step.contributions) > 1:
                 sources = ", ".join(graph.display(c.source) for c in step.contributions)
                 lines.append(f"  [dim](the sum of what {esc(sources)} sent back)[/]")
-        for item in sent_items(graph, step):
+        for item in sent_items(graph, step, DIGITS, out="y"):
             lines.append(f"\n[b]→ {esc(item.name)}[/]")
             if item.local_formula:
-                local = "" if item.local is None else f" = {value_markup(item.local)}"
-                if type(item.local) is float and item.local_formula.endswith(f"= {fmt_num(item.local)}"):
+                local = "" if item.local is None else f" = {self.markup(item.local)}"
+                if type(item.local) is float and item.local_formula.endswith(
+                    f"= {fmt_num(item.local, DIGITS)}"
+                ):
                     local = ""  # "∂y/∂a = 1", not "= 1 = 1"
                 if item.local is None and step.local is not None:
                     local = " [dim](broadcast: summed back to its shape)[/]"
@@ -149,7 +155,7 @@ class Inspector(VerticalScroll):
             if type(item.grad) is float:
                 lines.append(f"  = [b $text-warning]{esc(item.arithmetic)}[/]")
             else:
-                lines.append(f"  = {value_markup(item.grad, 'grad')}")
+                lines.append(f"  = {self.markup(item.grad, 'grad')}")
         if not lines[-1].startswith("  ="):
             lines.append("\n[dim]nothing is sent back: every input is a constant[/]")
         return lines
@@ -157,7 +163,7 @@ class Inspector(VerticalScroll):
     def _leaf_text(self, name: str) -> str:
         session = self.session
         leaf = session.trace.graph.leaves[name]
-        parts = [f"[b]{esc(leaf.display)}[/]  [dim]input[/]", f"  value = {value_markup(leaf.value)}"]
+        parts = [f"[b]{esc(leaf.display)}[/]  [dim]input[/]", f"  value = {self.markup(leaf.value)}"]
         if not leaf.requires_grad:
             parts.append("\n[dim]a constant (grad = false): no gradient is shown for it[/]")
             return "\n".join(parts)
@@ -167,10 +173,10 @@ class Inspector(VerticalScroll):
             parts.append("\n[b]gradient received so far[/]")
             for consumer, grad in sent:
                 parts.append(
-                    f"  from {esc(session.trace.graph.display(consumer))}: {value_markup(grad, 'grad')}"
+                    f"  from {esc(session.trace.graph.display(consumer))}: {self.markup(grad, 'grad')}"
                 )
             if session.phase == "DONE" and name in session.trace.grads:
-                parts.append(f"  ∂L/∂{esc(leaf.display)} = {value_markup(session.trace.grads[name], 'grad')}")
+                parts.append(f"  ∂L/∂{esc(leaf.display)} = {self.markup(session.trace.grads[name], 'grad')}")
         return "\n".join(parts)
 
     def _start_text(self) -> str:

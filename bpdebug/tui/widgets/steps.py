@@ -108,7 +108,10 @@ class StepsView(ScrollView, can_focus=True):
         self.post_message(self.Jump(self.highlight + 1))
 
     def on_click(self, event: events.Click) -> None:
-        row = event.y + int(self.scroll_y)
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = offset.y + int(self.scroll_y)
         if 0 <= row < len(self.session.trace.steps):
             self.highlight = row
             self.post_message(self.Jump(row + 1))

@@ -1,0 +1,27 @@
+"""Reading the app's panels as plain text, the way a student reads them."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from bpdebug.tui.paint import row_text
+from bpdebug.tui.screens import DebuggerScreen
+
+
+def debugger(app) -> DebuggerScreen:
+    screen = app.screen
+    assert isinstance(screen, DebuggerScreen), f"expected the debugger, got {screen!r}"
+    return screen
+
+
+def graph_text(app) -> str:
+    view = debugger(app).graph_view
+    return "\n".join(row_text(view.layout_, row, view.labels) for row in range(view.layout_.height + 1))
+
+
+def inspector_text(app) -> str:
+    return Content.from_markup(debugger(app).inspector.text()).plain
+
+
+def status_text(app) -> str:
+    return str(debugger(app).query_one("#status").render()).strip()

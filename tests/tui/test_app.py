@@ -1,0 +1,184 @@
+"""The app as a user meets it: keys and clicks through the Pilot, panels read as text."""
+
+from __future__ import annotations
+
+import bpdebug
+from bpdebug.tui.app import BpdebugApp
+from bpdebug.tui.screens import DebuggerScreen, HelpScreen, StartScreen
+from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
+
+
+def app_for(name: str) -> BpdebugApp:
+    return BpdebugApp(bpdebug.load(name))
+
+
+async def test_stepping_through_problem2_shows_the_book_numbers() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert status_text(app) == "START · step 0 of 8"
+        assert "Nothing is computed yet" in inspector_text(app)
+        assert "715" not in graph_text(app) and "◀" not in graph_text(app)
+        assert "100" in graph_text(app)  # leaves are given, so their values show
+
+        await pilot.press("n", "n", "n", "n")
+        assert status_text(app) == "FORWARD · step 4 of 8"
+        assert "715" in graph_text(app) and "◀" not in graph_text(app)
+        assert "= 650 × 1.1 = 715" in inspector_text(app)
+
+        await pilot.press("n")
+        assert status_text(app) == "BACKWARD · step 5 of 8"
+        text = inspector_text(app)
+        assert "the output receives ∂L/∂L = 1" in text
+        assert "∂L/∂tax = ∂L/∂y × all_price" in text and "= 1 × 650 = 650" in text
+        assert "◀ 650" in graph_text(app) and "◀ 1" in graph_text(app)
+        assert "◀ 2.2" not in graph_text(app)
+
+        await pilot.press("space", "right", "n")
+        assert status_text(app) == "DONE · step 8 of 8"
+        assert "∂L/∂apple = ∂L/∂y × apple_num" in inspector_text(app)
+        assert "= 1.1 × 2 = 2.2" in inspector_text(app)
+        graph = graph_text(app)
+        for grad in ("◀ 2.2", "◀ 110", "◀ 3.3", "◀ 165", "◀ 650"):
+            assert grad in graph
+
+
+async def test_stepping_back_restores_exactly_the_previous_screen() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(8):
+            before = (graph_text(app), inspector_text(app), status_text(app))
+            await pilot.press("n")
+            await pilot.press("p")
+            assert (graph_text(app), inspector_text(app), status_text(app)) == before
+            await pilot.press("n")
+        await pilot.press("left", "left")
+        assert status_text(app) == "BACKWARD · step 6 of 8"
+
+
+async def test_home_end_and_end_of_forward() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f")
+        assert status_text(app) == "FORWARD · step 4 of 8"
+        await pilot.press("end")
+        assert status_text(app) == "DONE · step 8 of 8"
+        await pilot.press("home")
+        assert status_text(app) == "START · step 0 of 8"
+
+
+async def test_breakpoints_stop_continue_on_the_node() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("tab", "tab", "tab")  # all_price, the third node
+        screen = debugger(app)
+        assert screen.session.focus_node == "all_price"
+        assert "y = apple_price + orange_price" in inspector_text(app)
+        await pilot.press("b")
+        assert screen.session.breakpoints == {"all_price"}
+        await pilot.press("c")
+        assert status_text(app) == "FORWARD · step 3 of 8"
+        await pilot.press("c")
+        assert status_text(app) == "BACKWARD · step 6 of 8"
+        await pilot.press("c")
+        assert status_text(app) == "DONE · step 8 of 8"
+        await pilot.press("home", "tab", "tab", "tab", "b")
+        assert screen.session.breakpoints == set()
+
+
+async def test_clicking_a_node_selects_it_and_clicking_a_step_jumps() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = debugger(app)
+        box = screen.graph_view.layout_.boxes["orange_price"]
+        await pilot.click("#graph", offset=(box.x + 1 + 1, box.y + 1))
+        assert screen.session.focus_node == "orange_price"
+        assert "not computed yet: its value appears at step 2" in inspector_text(app)
+        await pilot.click("#steps", offset=(5, 1 + 4))  # the fifth step's row, inside the border
+        assert status_text(app) == "BACKWARD · step 5 of 8"
+
+
+async def test_steps_panel_keys_jump_to_a_step() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "down", "down", "enter")
+        assert status_text(app) == "FORWARD · step 3 of 8"
+        await pilot.press("g", "n")
+        assert status_text(app) == "FORWARD · step 4 of 8"
+
+
+async def test_help_screen_lists_every_key() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for words in ("Step forward", "Step back", "breakpoint", "Continue", "Quit", "ctrl+p"):
+            assert words in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DebuggerScreen)
+
+
+async def test_every_key_is_in_the_command_palette() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Step forward one node", "Continue to the next breakpoint", "Show this help"):
+            assert title in titles
+
+
+async def test_start_screen_lists_bundled_graphs_and_opens_one() -> None:
+    app = BpdebugApp(None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        about = str(app.screen.query_one("#about").render())
+        assert "Problem 1" in about
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, DebuggerScreen)
+        assert app.screen.session.trace.title.startswith("Problem 2")
+
+
+async def test_a_tiny_terminal_says_so_and_recovers() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        screen = debugger(app)
+        assert screen.has_class("-too-small")
+        assert screen.query_one("#too-small").display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+        await pilot.press("n")
+        assert status_text(app) == "FORWARD · step 1 of 8"
+
+
+async def test_narrow_terminal_puts_the_inspector_under_the_graph() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = debugger(app)
+        assert screen.has_class("-narrow")
+        graph, inspector = screen.graph_view.region, screen.inspector.region
+        assert inspector.y >= graph.bottom and inspector.width == graph.width
+        await pilot.press("end")
+        assert "= 1.1 × 2 = 2.2" in inspector_text(app)
+
+
+async def test_light_theme_renders() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "textual-light"
+        await pilot.press("end")
+        await pilot.pause()
+        assert "◀ 2.2" in graph_text(app)
+        assert app.export_screenshot()
+
+
+async def test_large_net_opens_and_steps() -> None:
+    app = app_for("mnist_784_50_10")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        assert "[100×784]  (first 8×" in inspector_text(app)
+        await pilot.press("end")
+        assert status_text(app) == "DONE · step 8 of 8"
+        assert "[784×50]" in graph_text(app)

@@ -1,0 +1,60 @@
+"""Screenshots of real screens (SVG), compared with the ones stored in tests/tui/snapshots/.
+
+A missing snapshot is written and the test fails, so a new one is always looked at; run with
+UPDATE_SNAPSHOTS=1 to rewrite them after a deliberate change. On a mismatch the new screen is
+written beside the stored one as NAME.actual.svg, to open in a browser and compare.
+The suite pins textual (pyproject's test extra) because its SVG output changes between versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+import bpdebug
+from bpdebug.tui.app import BpdebugApp
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+CASES = {
+    "problem2_start_120x40": ("problem2", (120, 40), []),
+    "problem2_forward_end_120x40": ("problem2", (120, 40), ["f"]),
+    "problem2_done_120x40": ("problem2", (120, 40), ["end"]),
+    "problem2_start_80x24": ("problem2", (80, 24), []),
+    "problem2_forward_end_80x24": ("problem2", (80, 24), ["f"]),
+    "problem2_done_80x24": ("problem2", (80, 24), ["end"]),
+    "problem2_zh_done_120x40": ("problem2_zh", (120, 40), ["end"]),
+    "sigmoid_nodes_backward_120x40": ("sigmoid_nodes", (120, 40), ["f", "n", "n", "n"]),
+    "two_layer_done_120x40": ("two_layer", (120, 40), ["end"]),
+    "two_layer_backward_80x24": ("two_layer", (80, 24), ["f", "n", "n"]),
+}
+
+
+async def screenshot(name: str, size: tuple[int, int], keys: list[str]) -> str:
+    app = BpdebugApp(bpdebug.load(name))
+    async with app.run_test(size=size) as pilot:
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        return app.export_screenshot(title=name)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_snapshot(case: str) -> None:
+    svg = asyncio.run(screenshot(*CASES[case]))
+    stored = SNAPSHOTS / f"{case}.svg"
+    actual = SNAPSHOTS / f"{case}.actual.svg"
+    if os.environ.get("UPDATE_SNAPSHOTS") or not stored.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        stored.write_text(svg, encoding="utf-8")
+        actual.unlink(missing_ok=True)
+        if not os.environ.get("UPDATE_SNAPSHOTS"):
+            pytest.fail(f"wrote a new snapshot {stored.name}: look at it, then run again")
+        return
+    if svg != stored.read_text(encoding="utf-8"):
+        actual.write_text(svg, encoding="utf-8")
+        pytest.fail(f"{case} differs from its snapshot; see {actual}")
+    actual.unlink(missing_ok=True)
