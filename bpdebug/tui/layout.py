@@ -42,6 +42,7 @@ BOX_CHARS = {
 SMALL_GRAPH = 40  # nodes; up to this many, every leaf stands in the first column
 MAX_CAPTION = 16
 SWEEPS = 4
+CONTRACT = 0.8  # in big graphs, the share of its inputs' rows a column aims for (the rest: row 0)
 
 Edge = tuple[str, str]  # (source id, target id); target "" is the output's stub
 
@@ -84,7 +85,8 @@ class Layout:
     boxes: dict[str, Box]
     lanes: dict[Edge, Lane]
     rows: dict[int, list[Box | Lane | Run]]  # what starts on each row (lanes on their value row)
-    cells: dict[int, dict[int, tuple[int, frozenset[Edge]]]]  # joints: row -> col -> (bits, edges)
+    # corners and verticals: row -> col -> (direction bits, edges); a Run through one adds E|W
+    cells: dict[int, dict[int, list]]  # [bits, set of edges]
     label_width: int
     layers: int = 0
     edges_of: dict[str, set[Edge]] = field(default_factory=dict)  # node -> its in and out edges
@@ -123,6 +125,13 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
         for i in dict.fromkeys(node.inputs):
             consumers[i].append(node.id)
             edges.append((i, node.id))
+    if not leaves_left:
+        # big graphs: pull each node right, next to its first consumer, so that a node fed only
+        # by late inputs does not sit in column 1 with an edge across the whole graph
+        for node in reversed(graph.nodes):
+            users = consumers.get(node.id)
+            if users:
+                node_layer[node.id] = max(node_layer[node.id], min(node_layer[u] for u in users) - 1)
     layer_of = dict(node_layer)
     for name in graph.leaves:
         users = consumers.get(name)
@@ -166,18 +175,17 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
 
     def sweep(indices: range, neighbours: dict[str, list[str]]) -> None:
         for i in indices:
-
-            def key(item: str) -> float:
+            layer = layers[i]
+            keys = {}
+            for item in layer:
                 near = neighbours.get(item)
-                if not near:
-                    return position[item]
-                return sum(position[n] for n in near) / len(near)
-
-            layers[i].sort(key=key)
-            for k, item in enumerate(layers[i]):
+                keys[item] = sum(position[n] for n in near) / len(near) if near else position[item]
+            layer.sort(key=keys.__getitem__)
+            for k, item in enumerate(layer):
                 position[item] = k
 
-    for _ in range(SWEEPS):
+    sweeps = SWEEPS if len(position) <= 5000 else 2  # big graphs: most of the gain, half the time
+    for _ in range(sweeps):
         sweep(range(1, count), preds)
         sweep(range(count - 2, -1, -1), succs)
     sweep(range(1, count), preds)
@@ -213,25 +221,29 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
     def height(item: str) -> int:
         return 2 * max(1, len(out_order.get(item, ())))
 
-    # --- rows: top-down, each item near the rows its inputs arrive on ---------------------------
+    # --- rows: column by column, each item near the rows its inputs arrive on -----------------
+    # Items keep their order and spacing; within that, each column sits as close as it can to
+    # where its inputs are (a least-squares fit), so columns do not drift apart in big graphs.
     y_of: dict[str, int] = {}
     port_row: dict[tuple[str, str, Edge], int] = {}
     for layer in layers:
-        cursor = 1  # row 0 is for the captions of the top row
+        wanted: list[float | None] = []
         for item in layer:
             arriving = [
                 port_row[(a, item, e)]
                 for a in preds.get(item, ())
                 for e in _edges_between(out_order, a, item)
             ]
-            desired = round(sum(arriving) / len(arriving)) if arriving else cursor
-            if arriving and len(out_order.get(item, ())) > 1:
-                desired -= len(out_order[item]) - 1  # centre the fan-out on the inputs
-            y = max(cursor, desired)
+            if arriving:
+                wanted.append(sum(arriving) / len(arriving) - (len(out_order.get(item, ())) - 1))
+            else:
+                wanted.append(None)
+        if not leaves_left:  # big graphs: pull every column towards the top, so none drifts away
+            wanted = [None if w is None else w * CONTRACT for w in wanted]
+        for item, y in zip(layer, _pack(wanted, [height(item) + 1 for item in layer]), strict=True):
             y_of[item] = y
             for k, (b, edge, _) in enumerate(out_order.get(item, ())):
                 port_row[(item, b, edge)] = y + 2 * k
-            cursor = y + height(item) + 1
 
     # --- columns ------------------------------------------------------------------------------
     jog_targets: list[dict[str, int]] = [dict() for _ in range(count)]
@@ -250,7 +262,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
 
     # --- drawing primitives --------------------------------------------------------------------
     rows: dict[int, list[Box | Lane | Run]] = defaultdict(list)
-    cells: dict[int, dict[int, list]] = defaultdict(dict)
+    cells: dict[int, dict[int, list]] = defaultdict(dict)  # row -> col -> [bits, edges]
     boxes: dict[str, Box] = {}
     lanes: dict[Edge, Lane] = {}
     edges_of: dict[str, set[Edge]] = defaultdict(set)
@@ -258,20 +270,15 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
     def joint(row: int, col: int, bits: int, edge: Edge) -> None:
         cell = cells[row].get(col)
         if cell is None:
-            cells[row][col] = [bits, {edge}]
+            cells[row][col] = [bits, [edge]]
         else:
             cell[0] |= bits
-            cell[1].add(edge)
+            cell[1].append(edge)
 
-    def hline(row: int, x0: int, x1: int, edge: Edge, joints_from: int) -> None:
-        """Cells x0..x1-1 on *row*; those at or right of *joints_from* become joints."""
-        if x1 <= x0:
-            return
-        plain_end = min(x1, joints_from)
-        if plain_end > x0:
-            rows[row].append(Run(edge, x0, row, plain_end - x0))
-        for col in range(max(x0, joints_from), x1):
-            joint(row, col, E | W, edge)
+    def hline(row: int, x0: int, x1: int, edge: Edge) -> None:
+        """A straight stretch x0..x1-1; where a vertical crosses it, painting draws ┼."""
+        if x1 > x0:
+            rows[row].append(Run(edge, x0, row, x1 - x0))
 
     for item, layer in layer_of.items():
         x0 = x_of_layer[layer]
@@ -283,7 +290,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
             rows[y].append(box)
         else:  # a dummy: the edge passes straight through the column
             edge = next(e for _, e, _ in out_order[item])
-            hline(y, x0, x0 + col_width[layer], edge, 1 << 30)
+            hline(y, x0, x0 + col_width[layer], edge)
         ports = out_order.get(item, ())
         split = x0 + col_width[layer]
         for k, (b, edge, first) in enumerate(ports):
@@ -297,7 +304,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
                     if k + 1 < len(ports):
                         joint(r, split, N | S, edge)
             else:
-                hline(row, split, split + 1, edge, 1 << 30)
+                hline(row, split, split + 1, edge)
             lane_x = split + 1
             edges_of[edge[0]].add(edge)
             if edge[1]:
@@ -307,32 +314,67 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
                 lanes[edge] = lane
                 rows[row].append(lane)
             else:
-                hline(row, lane_x, lane_x + W_LANE, edge, 1 << 30)
+                hline(row, lane_x, lane_x + W_LANE, edge)
             if not b:
                 continue
             jog_start = lane_x + W_LANE
             next_x = x_of_layer[layer + 1]
             target_row = y_of[b]
             if row == target_row:
-                hline(row, jog_start, next_x, edge, jog_start)
+                hline(row, jog_start, next_x, edge)
                 continue
             jog = jog_start + jog_targets[layer + 1][b]
-            hline(row, jog_start, jog, edge, jog_start)
+            hline(row, jog_start, jog, edge)
             down = target_row > row
             joint(row, jog, W | (S if down else N), edge)
-            for r in range(min(row, target_row) + 1, max(row, target_row)):
-                joint(r, jog, N | S, edge)
+            for r in range(min(row, target_row) + 1, max(row, target_row)):  # hot: inlined joint()
+                cell = cells[r].get(jog)
+                if cell is None:
+                    cells[r][jog] = [N | S, [edge]]
+                else:
+                    cell[0] |= N | S
+                    cell[1].append(edge)
             joint(target_row, jog, E | (N if down else S), edge)
-            hline(target_row, jog + 1, next_x, edge, jog_start)
+            hline(target_row, jog + 1, next_x, edge)
 
     width = x + 2
     height = max((y_of[i] + height(i) for i in layer_of), default=1)
-    frozen_cells = {
-        row: {col: (bits, frozenset(es)) for col, (bits, es) in cols.items()} for row, cols in cells.items()
-    }
     for row in rows.values():
         row.sort(key=lambda item: item.x)
-    return Layout(width, height, boxes, lanes, dict(rows), frozen_cells, label_width, count, dict(edges_of))
+    return Layout(width, height, boxes, lanes, dict(rows), dict(cells), label_width, count, dict(edges_of))
+
+
+def _pack(wanted: list[float | None], spans: list[int], top: int = 1) -> list[int]:
+    """Rows for items in order, each *spans[i]* rows below the last, as near *wanted* as can be.
+
+    With offsets o_i (the rows the items above take), y_i = z_i + o_i and z non-decreasing;
+    minimising Σ (y_i − wanted_i)² is then an isotonic regression, solved by pooling adjacent
+    violators in linear time. Items that want nothing stay packed to the one above.
+    """
+    offsets, total = [], 0
+    for span in spans:
+        offsets.append(total)
+        total += span
+    known = [w - o for w, o in zip(wanted, offsets, strict=True) if w is not None]
+    if not known:
+        return [top + o for o in offsets]
+    targets, last = [], known[0]
+    for w, o in zip(wanted, offsets, strict=True):
+        if w is not None:
+            last = w - o
+        targets.append(last)
+    blocks: list[list[float]] = []  # [sum, count]
+    for t in targets:
+        blocks.append([t, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total_sum, count = blocks.pop()
+            blocks[-1][0] += total_sum
+            blocks[-1][1] += count
+    rows = []
+    for total_sum, count in blocks:
+        z = max(top, round(total_sum / count))
+        rows.extend([z] * int(count))
+    return [z + o for z, o in zip(rows, offsets, strict=True)]
 
 
 def _edges_between(out_order: dict, a: str, b: str) -> list[Edge]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bpdebug.format import cell_width, pad_cells
-from bpdebug.tui.layout import BOX_CHARS, Box, Edge, Lane, Layout, Run
+from bpdebug.tui.layout import BOX_CHARS, Box, E, Edge, Lane, Layout, Run, W
 
 
 class Labels(Protocol):
@@ -29,12 +29,13 @@ class Piece:
 def paint_row(layout: Layout, row: int, labels: Labels) -> list[Piece]:
     """The pieces of *row*, left to right, without gaps filled."""
     pieces: list[Piece] = []
+    cells = layout.cells.get(row, {})
+    runs: list[Run] = []
     for item in layout.rows.get(row, ()):
         if isinstance(item, Box):
-            width = item.width
             text = item.text
             pieces.append(Piece(item.x, text, "leaf" if item.is_leaf else "node", item.id))
-            rest = width - cell_width(text)
+            rest = item.width - cell_width(text)
             if rest > 0:
                 pieces.append(
                     Piece(item.x + cell_width(text), "─" * rest, "line", _first_out(layout, item.id))
@@ -42,7 +43,7 @@ def paint_row(layout: Layout, row: int, labels: Labels) -> list[Piece]:
         elif isinstance(item, Lane):
             pieces.extend(_lane_value(item, labels))
         elif isinstance(item, Run):
-            pieces.append(Piece(item.x, "─" * item.width, "line", item.edge))
+            runs.append(item)
     for item in layout.rows.get(row + 1, ()):
         if isinstance(item, Box) and item.caption:
             pieces.append(Piece(item.x, item.caption, "caption", item.id))
@@ -50,11 +51,21 @@ def paint_row(layout: Layout, row: int, labels: Labels) -> list[Piece]:
         if isinstance(item, Lane):
             text = labels.grad(item.edge)
             if text:
-                pieces.append(
-                    Piece(item.x, pad_cells(f"◀ {text}", item.width)[: item.width], "grad", item.edge)
-                )
-    for col, (bits, edges) in layout.cells.get(row, {}).items():
-        pieces.append(Piece(col, BOX_CHARS[bits], "line", edges))
+                label = pad_cells(f"◀ {text}", item.width)[: item.width]
+                pieces.append(Piece(item.x, label, "grad", item.edge))
+    joints = {col: (bits, set(edges)) for col, (bits, edges) in cells.items()}
+    for run in runs:  # a run is cut where a vertical crosses it, and the crossing gets ┼
+        start = run.x
+        for col in sorted(c for c in joints if run.x <= c < run.x + run.width):
+            joints[col][1].add(run.edge)
+            joints[col] = (joints[col][0] | E | W, joints[col][1])
+            if col > start:
+                pieces.append(Piece(start, "─" * (col - start), "line", run.edge))
+            start = col + 1
+        if run.x + run.width > start:
+            pieces.append(Piece(start, "─" * (run.x + run.width - start), "line", run.edge))
+    for col, (bits, edges) in joints.items():
+        pieces.append(Piece(col, BOX_CHARS[bits], "line", frozenset(edges)))  # type: ignore[arg-type]
     pieces.sort(key=lambda p: p.x)
     return pieces
 
