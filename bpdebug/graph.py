@@ -60,13 +60,12 @@ class Graph:
     path: Path | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
+        by_id = {n.id: n for n in self.nodes}
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "is_node", by_id.__contains__)  # a bound C method: fast
 
     def node(self, node_id: str) -> Node:
         return self._by_id[node_id]  # type: ignore[attr-defined]
-
-    def is_node(self, value_id: str) -> bool:
-        return value_id in self._by_id  # type: ignore[attr-defined]
 
     def display(self, value_id: str) -> str:
         if value_id in self.leaves:
@@ -88,11 +87,12 @@ class Graph:
 
     def ancestors(self, node_id: str) -> set[str]:
         """Every node *node_id* depends on, itself included (leaves excluded). No recursion."""
+        by_id = self._by_id  # type: ignore[attr-defined]
         seen = {node_id}
         stack = [node_id]
         while stack:
-            for input_id in self.node(stack.pop()).inputs:
-                if input_id not in seen and self.is_node(input_id):
+            for input_id in by_id[stack.pop()].inputs:
+                if input_id not in seen and input_id in by_id:
                     seen.add(input_id)
                     stack.append(input_id)
         return seen

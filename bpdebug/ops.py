@@ -57,24 +57,35 @@ def _ones_like(value: Value) -> Value:
     return 1.0 if type(value) is float else np.ones(value.shape)
 
 
-def _scalar_or_array(math_fn: Callable[..., float], np_fn: Callable[..., Any]) -> Callable:
-    """A function that uses *math_fn* on floats (fast) and *np_fn* on arrays.
+def _scalar_or_array(math_fn: Callable[..., float], np_fn: Callable[..., Any], arity: int) -> Callable:
+    """A one- or two-argument function that uses *math_fn* on floats (fast), *np_fn* on arrays.
 
     Where Python's float maths raises (log 0, 1/0, exp overflow), numpy's IEEE result is
     used instead: bpdebug computes nan and inf and flags them; it never crashes on them.
     """
 
-    def apply(*xs: Value) -> Value:
-        if all(type(x) is float for x in xs):
-            try:
-                return math_fn(*xs)
-            except (ValueError, OverflowError, ZeroDivisionError):
-                pass
+    def on_arrays(*xs: Value) -> Value:
         with np.errstate(all="ignore"):
             result = np_fn(*xs)
         return float(result) if np.ndim(result) == 0 else result
 
-    return apply
+    def unary(x: Value) -> Value:
+        if type(x) is float:
+            try:
+                return math_fn(x)
+            except (ValueError, OverflowError, ZeroDivisionError):
+                pass
+        return on_arrays(x)
+
+    def binary(a: Value, b: Value) -> Value:
+        if type(a) is float and type(b) is float:
+            try:
+                return math_fn(a, b)
+            except (ValueError, OverflowError, ZeroDivisionError):
+                pass
+        return on_arrays(a, b)
+
+    return unary if arity == 1 else binary
 
 
 def _stable_sigmoid(x: float) -> float:
@@ -88,15 +99,15 @@ def _np_sigmoid(x: Any) -> Any:
     return np.where(x >= 0, 1.0 / (1.0 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1.0 + np.exp(-np.abs(x))))
 
 
-_add = _scalar_or_array(operator.add, np.add)
-_sub = _scalar_or_array(operator.sub, np.subtract)
-_mul = _scalar_or_array(operator.mul, np.multiply)
-_div = _scalar_or_array(operator.truediv, np.divide)
-_pow = _scalar_or_array(math.pow, np.power)
-_exp = _scalar_or_array(math.exp, np.exp)
-_log = _scalar_or_array(math.log, np.log)
-_sigmoid = _scalar_or_array(_stable_sigmoid, _np_sigmoid)
-_tanh = _scalar_or_array(math.tanh, np.tanh)
+_add = _scalar_or_array(operator.add, np.add, 2)
+_sub = _scalar_or_array(operator.sub, np.subtract, 2)
+_mul = _scalar_or_array(operator.mul, np.multiply, 2)
+_div = _scalar_or_array(operator.truediv, np.divide, 2)
+_pow = _scalar_or_array(math.pow, np.power, 2)
+_exp = _scalar_or_array(math.exp, np.exp, 1)
+_log = _scalar_or_array(math.log, np.log, 1)
+_sigmoid = _scalar_or_array(_stable_sigmoid, _np_sigmoid, 1)
+_tanh = _scalar_or_array(math.tanh, np.tanh, 1)
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,11 @@ class Op:
         if not self.elementwise:
             return self.backward(xs, y, g, params), None
         locals_ = self.local(xs, y, params)
+        if type(g) is float:  # scalars: the hot path
+            if len(locals_) == 1 and type(locals_[0]) is float:
+                return [g * locals_[0]], locals_
+            if all(type(d) is float for d in locals_):
+                return [g * d for d in locals_], locals_
         return [unbroadcast(_mul(g, d), shape_of(x)) for x, d in zip(xs, locals_, strict=True)], locals_
 
     def local(self, xs: Sequence[Value], y: Value, params: Params) -> list[Value]:
@@ -198,6 +214,8 @@ class Add(Op):
     )
 
     def forward(self, xs, params):
+        if len(xs) == 2 and type(xs[0]) is float and type(xs[1]) is float:
+            return xs[0] + xs[1]  # the scalar fast path: float + float never raises
         return reduce(_add, xs)
 
     def local(self, xs, y, params):
@@ -238,9 +256,13 @@ class Mul(Op):
     )
 
     def forward(self, xs, params):
+        if len(xs) == 2 and type(xs[0]) is float and type(xs[1]) is float:
+            return xs[0] * xs[1]  # the scalar fast path: float × float never raises
         return reduce(_mul, xs)
 
     def local(self, xs, y, params):
+        if len(xs) == 2 and type(y) is float:
+            return [xs[1], xs[0]]  # "mul swaps"
         out = []
         for i in range(len(xs)):
             others = [x for j, x in enumerate(xs) if j != i]
@@ -409,6 +431,8 @@ class Tanh(Op):
         return _tanh(xs[0])
 
     def local(self, xs, y, params):
+        if type(y) is float:
+            return [1.0 - y * y]
         return [_sub(1.0, _mul(y, y))]
 
     def formula(self, names, params, out="y"):

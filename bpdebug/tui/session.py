@@ -20,11 +20,10 @@ class Session:
     selected: str | None = None  # a node the user picked; None follows the current step
 
     def __post_init__(self) -> None:
-        self.forward_at: dict[str, int] = {}
-        self.backward_at: dict[str, int] = {}
-        for step in self.trace.steps:
-            table = self.forward_at if isinstance(step, ForwardStep) else self.backward_at
-            table[step.node] = step.index
+        self.step_nodes = self.trace.steps.node_ids()  # the node of step k is step_nodes[k - 1]
+        forward = self.trace.forward_count
+        self.forward_at = {node: k for k, node in enumerate(self.step_nodes[:forward], start=1)}
+        self.backward_at = {node: k for k, node in enumerate(self.step_nodes[forward:], start=forward + 1)}
         self.node_order = [n.id for n in self.trace.graph.nodes]
         self.consumers = self.trace.graph.consumers()
 
@@ -114,9 +113,9 @@ class Session:
 
     def continue_to_breakpoint(self) -> bool:
         """Run to the next step whose node has a breakpoint, or to the end if none is ahead."""
-        for step in self.trace.steps[self.cursor :]:
-            if step.node in self.breakpoints:
-                return self.go(step.index)
+        for index in range(self.cursor, self.total):
+            if self.step_nodes[index] in self.breakpoints:
+                return self.go(index + 1)
         return self.go(self.total)
 
     def toggle_breakpoint(self, node_id: str | None = None) -> bool:

@@ -51,12 +51,11 @@ class SessionLabels:
         return None if sent is None else fmt_short(sent, LABEL_DIGITS, PREVIEW)
 
     def all_texts(self) -> list[str]:
-        """Every label the graph can ever show (to size the lanes once)."""
-        trace = self.session.trace
+        """The labels the graph will show, near enough to size the lanes once: every value, and
+        every gradient total (what one edge carries is a share of its value's total)."""
         texts = [fmt_short(v, LABEL_DIGITS, PREVIEW) for v in self._values.values()]
-        for step in trace.steps[trace.forward_count :]:
-            texts.extend(fmt_short(g, LABEL_DIGITS, PREVIEW) for g in step.downstream.values())  # type: ignore[union-attr]
-        return [f"◀ {t}" for t in texts]
+        texts += [f"◀ {fmt_short(g, LABEL_DIGITS, PREVIEW)}" for g in self.session.trace.grads.values()]
+        return texts
 
 
 class GraphView(ScrollView, can_focus=True):
