@@ -262,7 +262,9 @@ def _run(graph: Graph) -> Trace:
             g = 0.0 if type(y) is float else _freeze(np.zeros(y.shape))
         elif type(g) is not float:
             g = _freeze(g)
-        sent, locals_ = node.op.backward_and_local(arguments[k], y, g, node.params)
+        op = node.op
+        needs = None if op.elementwise else [i in diff_leaves or is_node(i) for i in node.inputs]
+        sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params, needs)
         for position, input_id in enumerate(node.inputs):
             if is_node(input_id):  # a node read by a node on the path is on the path
                 on_path.add(input_id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
+from unicodedata import combining, east_asian_width
 
 SIGNIFICANT = 12
 
@@ -62,10 +64,11 @@ def fmt_short(value: Any, digits: int = 4, preview_width: int = 0) -> str:
     return f"[{shape_text(value.shape)}]"
 
 
+@lru_cache(maxsize=8192)
 def cell_width(text: str) -> int:
     """Terminal cells *text* takes: CJK and other wide characters count as two."""
-    from unicodedata import combining, east_asian_width
-
+    if text.isascii():
+        return len(text)
     return sum(0 if combining(c) else 2 if east_asian_width(c) in "WF" else 1 for c in text)
 
 

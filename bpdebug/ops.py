@@ -150,12 +150,18 @@ class Op:
     def forward(self, xs: Sequence[Value], params: Params) -> Value:
         raise NotImplementedError
 
-    def backward(self, xs: Sequence[Value], y: Value, g: Value, params: Params) -> list[Value | None]:
-        """The gradient each input receives (None for an input that receives none)."""
+    def backward(
+        self, xs: Sequence[Value], y: Value, g: Value, params: Params, needs: Sequence[bool] | None = None
+    ) -> list[Value | None]:
+        """The gradient each input receives (None for an input that receives none).
+
+        *needs* says which inputs want one (default: all); ops whose gradients cost real work
+        (dot, affine) skip the others, as the gradient of a data batch is never shown.
+        """
         return self.backward_and_local(xs, y, g, params)[0]
 
     def backward_and_local(
-        self, xs: Sequence[Value], y: Value, g: Value, params: Params
+        self, xs: Sequence[Value], y: Value, g: Value, params: Params, needs: Sequence[bool] | None = None
     ) -> tuple[list[Value | None], list[Value] | None]:
         """The gradients sent back, and the local derivatives they came from (element-wise ops).
 
@@ -163,7 +169,7 @@ class Op:
         input's shape where numpy broadcast it: the engine records both from this one call.
         """
         if not self.elementwise:
-            return self.backward(xs, y, g, params), None
+            return self.backward(xs, y, g, params, needs), None
         locals_ = self.local(xs, y, params)
         if type(g) is float:  # scalars: the hot path
             if len(locals_) == 1 and type(locals_[0]) is float:
@@ -499,12 +505,15 @@ class MatMul(Op):
     def forward(self, xs, params):
         return np.matmul(xs[0], xs[1])
 
-    def backward(self, xs, y, g, params):
+    def backward(self, xs, y, g, params, needs=None):
         x, w = xs
         x2 = x.reshape(1, -1) if x.ndim == 1 else x
         w2 = w.reshape(-1, 1) if w.ndim == 1 else w
         g2 = np.reshape(g, (x2.shape[0], w2.shape[1]))
-        return [(g2 @ w2.T).reshape(x.shape), (x2.T @ g2).reshape(w.shape)]
+        return [
+            (g2 @ w2.T).reshape(x.shape) if needs is None or needs[0] else None,
+            (x2.T @ g2).reshape(w.shape) if needs is None or needs[1] else None,
+        ]
 
     def formula(self, names, params, out="y"):
         return f"{out} = {names[0]} · {names[1]}"
@@ -542,10 +551,14 @@ class Affine(Op):
         x, w, b = xs
         return x.reshape(x.shape[0], -1) @ w + b
 
-    def backward(self, xs, y, g, params):
+    def backward(self, xs, y, g, params, needs=None):
         x, w, _ = xs
-        x2 = x.reshape(x.shape[0], -1)
-        return [(g @ w.T).reshape(x.shape), x2.T @ g, g.sum(axis=0)]
+        every = needs is None
+        return [
+            (g @ w.T).reshape(x.shape) if every or needs[0] else None,
+            x.reshape(x.shape[0], -1).T @ g if every or needs[1] else None,
+            g.sum(axis=0) if every or needs[2] else None,
+        ]
 
     def formula(self, names, params, out="y"):
         return f"{out} = {names[0]} · {names[1]} + {names[2]}"
@@ -607,7 +620,7 @@ class Sum(Op):
             g = np.expand_dims(g, axes)
         return np.broadcast_to(g, x.shape).copy()
 
-    def backward(self, xs, y, g, params):
+    def backward(self, xs, y, g, params, needs=None):
         return [self._spread(xs[0], g, params)]
 
     def formula(self, names, params, out="y"):
@@ -629,7 +642,7 @@ class Mean(Sum):
     def forward(self, xs, params):
         return self._reduce(xs[0], params, np.mean)
 
-    def backward(self, xs, y, g, params):
+    def backward(self, xs, y, g, params, needs=None):
         x = xs[0]
         if type(x) is float:
             return [g]
@@ -670,32 +683,41 @@ class SoftmaxWithLoss(Op):
         return ()
 
     @staticmethod
-    def _onehot(x: np.ndarray, t: Value) -> np.ndarray:
+    def _labels(x: np.ndarray, t: Value) -> np.ndarray | None:
+        """Class indices as integers, one per row; None when t is one-hot (x's shape)."""
         if shape_of(t) == x.shape:
-            return np.asarray(t, dtype=np.float64)
-        index = np.asarray(t, dtype=np.float64).reshape(x.shape[:-1] or (1,))
+            return None
+        index = np.asarray(t, dtype=np.float64).reshape(-1)
         classes = x.shape[-1]
-        if not np.all((index == np.round(index)) & (index >= 0) & (index < classes)):
+        whole = index.astype(np.intp)
+        if not np.array_equal(whole, index) or whole.min() < 0 or whole.max() >= classes:
             from bpdebug.errors import GraphError
 
             raise GraphError(f"labels t must be whole numbers from 0 to {classes - 1}")
-        onehot = np.zeros((index.size, classes))
-        onehot[np.arange(index.size), index.astype(np.intp).reshape(-1)] = 1.0
-        return onehot.reshape(x.shape)
+        return whole
 
     def forward(self, xs, params):
         x, t = xs
-        onehot = self._onehot(x, t)
-        batch = x.shape[0] if x.ndim == 2 else 1
+        rows = x.reshape(-1, x.shape[-1])
+        labels = self._labels(x, t)
         with np.errstate(all="ignore"):
-            return float(-(onehot * _log_softmax(x)).sum() / batch)
+            log_p = _log_softmax(rows)
+            if labels is None:
+                return float(-(np.reshape(t, rows.shape) * log_p).sum() / len(rows))
+            return float(-log_p[np.arange(len(rows)), labels].sum() / len(rows))
 
-    def backward(self, xs, y, g, params):
+    def backward(self, xs, y, g, params, needs=None):
         x, t = xs
-        batch = x.shape[0] if x.ndim == 2 else 1
+        rows = x.reshape(-1, x.shape[-1])
+        labels = self._labels(x, t)
         with np.errstate(all="ignore"):
-            softmax = np.exp(_log_softmax(x))
-        return [(softmax - self._onehot(x, t)) * (g / batch), None]
+            grad = np.exp(_log_softmax(rows))  # the softmax output y
+            if labels is None:
+                grad -= np.reshape(t, rows.shape)
+            else:
+                grad[np.arange(len(rows)), labels] -= 1.0
+            grad *= g / len(rows)
+        return [grad.reshape(x.shape), None]
 
     def formula(self, names, params, out="y"):
         return f"{out} = cross_entropy(softmax({names[0]}), {names[1]})"

@@ -13,6 +13,7 @@ Between two columns each target that needs a vertical jog gets its own jog colum
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +91,36 @@ class Layout:
     label_width: int
     layers: int = 0
     edges_of: dict[str, set[Edge]] = field(default_factory=dict)  # node -> its in and out edges
+    edge_rows: dict[Edge, tuple[int, int]] = field(default_factory=dict)  # first and last row drawn
+    widest: int = MAX_CAPTION  # no item (or caption) is wider: bounds a search by x
+    _row_xs: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _cell_cols: dict[int, list[int]] = field(default_factory=dict, repr=False)
+
+    def items_between(self, row: int, x0: int, x1: int) -> list[Box | Lane | Run]:
+        """The items of *row* that reach into columns x0..x1-1 (rows are sorted by x)."""
+        items = self.rows.get(row)
+        if not items:
+            return []
+        xs = self._row_xs.get(row)
+        if xs is None:
+            xs = self._row_xs[row] = [item.x for item in items]
+        return items[bisect_left(xs, x0 - self.widest) : bisect_left(xs, x1)]
+
+    def cells_between(self, row: int, x0: int, x1: int) -> list[int]:
+        """The columns of *row*'s joints within x0..x1-1."""
+        cols = self._cell_cols.get(row)
+        if cols is None:
+            cols = self._cell_cols[row] = sorted(self.cells.get(row, ()))
+        return cols[bisect_left(cols, x0) : bisect_left(cols, x1)]
+
+    def rows_of(self, node: str) -> list[tuple[int, int]]:
+        """Row ranges whose look depends on *node*: its box, caption, and its edges."""
+        ranges = []
+        box = self.boxes.get(node)
+        if box is not None:
+            ranges.append((box.y - 1, box.y + 1))
+        ranges.extend(self.edge_rows[e] for e in self.edges_of.get(node, ()) if e in self.edge_rows)
+        return ranges
 
     def box_at(self, x: int, y: int) -> Box | None:
         for item in self.rows.get(y, ()):
@@ -341,7 +372,31 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
     height = max((y_of[i] + height(i) for i in layer_of), default=1)
     for row in rows.values():
         row.sort(key=lambda item: item.x)
-    return Layout(width, height, boxes, lanes, dict(rows), dict(cells), label_width, count, dict(edges_of))
+    spans: dict[Edge, list[int]] = {}
+    for row, items in rows.items():
+        for item in items:
+            if isinstance(item, Lane | Run):
+                span = spans.setdefault(item.edge, [row, row])
+                span[0], span[1] = min(span[0], row), max(span[1], row + isinstance(item, Lane))
+    for row, cols in cells.items():
+        for _, edges_here in cols.values():
+            for edge in edges_here:
+                span = spans.setdefault(edge, [row, row])
+                span[0], span[1] = min(span[0], row), max(span[1], row)
+    widest = max([MAX_CAPTION, W_LANE, *col_width, *(r.width for row in rows.values() for r in row)])
+    return Layout(
+        width,
+        height,
+        boxes,
+        lanes,
+        dict(rows),
+        dict(cells),
+        label_width,
+        count,
+        dict(edges_of),
+        {edge: (a, b) for edge, (a, b) in spans.items()},
+        widest,
+    )
 
 
 def _pack(wanted: list[float | None], spans: list[int], top: int = 1) -> list[int]:

@@ -26,12 +26,14 @@ class Piece:
     ref: str | Edge | frozenset[Edge] | None = None  # the node id or the edge(s) drawn
 
 
-def paint_row(layout: Layout, row: int, labels: Labels) -> list[Piece]:
-    """The pieces of *row*, left to right, without gaps filled."""
+def paint_row(layout: Layout, row: int, labels: Labels, x0: int = 0, x1: int | None = None) -> list[Piece]:
+    """The pieces of *row* that reach into columns x0..x1-1, left to right, gaps not filled."""
+    if x1 is None:
+        x1 = layout.width
     pieces: list[Piece] = []
     cells = layout.cells.get(row, {})
     runs: list[Run] = []
-    for item in layout.rows.get(row, ()):
+    for item in layout.items_between(row, x0, x1):
         if isinstance(item, Box):
             text = item.text
             pieces.append(Piece(item.x, text, "leaf" if item.is_leaf else "node", item.id))
@@ -44,28 +46,28 @@ def paint_row(layout: Layout, row: int, labels: Labels) -> list[Piece]:
             pieces.extend(_lane_value(item, labels))
         elif isinstance(item, Run):
             runs.append(item)
-    for item in layout.rows.get(row + 1, ()):
+    for item in layout.items_between(row + 1, x0, x1):
         if isinstance(item, Box) and item.caption:
             pieces.append(Piece(item.x, item.caption, "caption", item.id))
-    for item in layout.rows.get(row - 1, ()):
+    for item in layout.items_between(row - 1, x0, x1):
         if isinstance(item, Lane):
             text = labels.grad(item.edge)
             if text:
                 label = pad_cells(f"◀ {text}", item.width)[: item.width]
                 pieces.append(Piece(item.x, label, "grad", item.edge))
-    joints = {col: (bits, set(edges)) for col, (bits, edges) in cells.items()}
+    visible = layout.cells_between(row, x0 - layout.widest, x1)
+    joints = {col: (cells[col][0], set(cells[col][1])) for col in visible}
     for run in runs:  # a run is cut where a vertical crosses it, and the crossing gets ┼
         start = run.x
-        for col in sorted(c for c in joints if run.x <= c < run.x + run.width):
-            joints[col][1].add(run.edge)
-            joints[col] = (joints[col][0] | E | W, joints[col][1])
+        for col in (c for c in visible if run.x <= c < run.x + run.width):
+            joints[col] = (joints[col][0] | E | W, joints[col][1] | {run.edge})
             if col > start:
                 pieces.append(Piece(start, "─" * (col - start), "line", run.edge))
             start = col + 1
         if run.x + run.width > start:
             pieces.append(Piece(start, "─" * (run.x + run.width - start), "line", run.edge))
     for col, (bits, edges) in joints.items():
-        pieces.append(Piece(col, BOX_CHARS[bits], "line", frozenset(edges)))  # type: ignore[arg-type]
+        pieces.append(Piece(col, BOX_CHARS[bits], "line", frozenset(edges)))
     pieces.sort(key=lambda p: p.x)
     return pieces
 

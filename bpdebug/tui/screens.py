@@ -74,6 +74,7 @@ class DebuggerScreen(Screen):
     def __init__(self, trace: Trace) -> None:
         super().__init__()
         self.session = Session(trace)
+        self._shown: tuple[int, str | None, str | None] | None = None  # what update_view last drew
         self.graph_view = GraphView(self.session, id="graph")
         self.inspector = Inspector(self.session, id="inspector")
         self.steps = StepsView(self.session, id="steps")
@@ -103,14 +104,19 @@ class DebuggerScreen(Screen):
     # --- one place that redraws after the cursor or the selection moves ---------------------
     def update_view(self, follow: bool = True) -> None:
         session = self.session
-        step = session.cursor
-        status = {"START": "START", "FORWARD": "FORWARD", "BACKWARD": "BACKWARD", "DONE": "DONE"}[
-            session.phase
-        ]
-        self.query_one("#status", Label).update(f"{status} · step {step} of {session.total} ")
-        self.set_class(session.phase == "BACKWARD", "-backward")
-        self.inspector.show()
-        self.graph_view.refresh()
+        status = self.query_one("#status", Label)
+        status.update(f"{session.phase} · step {session.cursor} of {session.total} ")
+        status.set_class(session.phase == "BACKWARD", "-backward")  # on the label: a screen-wide
+        self.inspector.show()  # class would restyle every widget on every step
+        # one step changes only what the nodes before and after it show; a jump changes labels
+        # all over the graph
+        shown = (session.cursor, session.current_node, session.focus_node)
+        before = self._shown
+        if before is not None and abs(before[0] - shown[0]) <= 1:
+            self.graph_view.repaint({before[1], before[2], shown[1], shown[2]})
+        else:
+            self.graph_view.repaint()
+        self._shown = shown
         self.steps.follow()
         if follow:
             self.graph_view.follow(session.focus_node)
@@ -143,8 +149,8 @@ class DebuggerScreen(Screen):
         on = self.session.toggle_breakpoint(node)
         name = self.session.trace.graph.display(node)
         self.notify(f"breakpoint {'set on' if on else 'removed from'} {name}", timeout=2)
-        self.graph_view.refresh()
-        self.steps.refresh()
+        self.graph_view.repaint({node})
+        self.steps.repaint()
 
     def action_select(self, offset: int) -> None:
         self.session.select_next(offset)

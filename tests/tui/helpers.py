@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.content import Content
-
 from bpdebug.tui.paint import row_text
 from bpdebug.tui.screens import DebuggerScreen
 
@@ -20,7 +18,7 @@ def graph_text(app) -> str:
 
 
 def inspector_text(app) -> str:
-    return Content.from_markup(debugger(app).inspector.text()).plain
+    return debugger(app).inspector.plain()
 
 
 def status_text(app) -> str:

@@ -117,7 +117,29 @@ class GraphView(ScrollView, can_focus=True):
         region = Region(max(0, box.x - lane), max(0, box.y - 2), box.width + 2 * lane, 6)
         self.scroll_to_region(region, animate=animate, force=True, immediate=True)
 
-    def _styles(self) -> dict[str, Style]:
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda: self.repaint(), init=False)
+
+    def repaint(self, nodes: set[str | None] | None = None) -> None:
+        """Redraw after a step, a selection or a theme change: only the rows of *nodes* (their
+        boxes and edges) when given, else every visible row."""
+        self._style_cache = None
+        if nodes is None:
+            self.refresh()
+            return
+        for node in nodes:
+            if node is not None:
+                for first, last in self.layout_.rows_of(node):
+                    self.refresh_lines(first, last - first + 1)
+
+    def _styles(self) -> tuple[Style, dict[str, Style]]:
+        """The base style and each role's style, looked up once per repaint, not once per row."""
+        cached = getattr(self, "_style_cache", None)
+        if cached is None:
+            cached = self._style_cache = (self.rich_style, self._role_styles())
+        return cached
+
+    def _role_styles(self) -> dict[str, Style]:
         return {
             name: self.get_component_rich_style(f"graph--{name}")
             for name in (
@@ -139,15 +161,16 @@ class GraphView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
         width = self.size.width
-        base = self.rich_style
-        styles = self._styles()
+        base, styles = self._styles()
         session = self.session
         current = session.current_node
         focus = session.focus_node
         active = self.layout_.edges_of.get(current or "", set())
         segments: list[Segment] = []
-        used = 0
-        for piece in paint_row(self.layout_, row, self.labels):
+        pieces = paint_row(self.layout_, row, self.labels, int(scroll_x), int(scroll_x) + width)
+        origin = min(int(scroll_x), pieces[0].x) if pieces else int(scroll_x)  # the strip starts here
+        used = origin
+        for piece in pieces:
             if piece.x < used:
                 continue
             if piece.x > used:
@@ -168,8 +191,8 @@ class GraphView(ScrollView, can_focus=True):
                 style = style + styles["active"]
             segments.append(Segment(text, base + style))
             used = piece.x + cell_width(text)
-        strip = Strip(segments, used)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        strip = Strip(segments, used - origin)
+        return strip.crop_extend(int(scroll_x) - origin, int(scroll_x) - origin + width, base)
 
     def _finite(self, node_id: str) -> bool:
         step = self.session.forward_step_of(node_id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 
 from bpdebug.engine import BackwardStep, ForwardStep
 from bpdebug.explain import formula, forward_numbers, sent_items, upstream_text
@@ -52,24 +54,54 @@ def grid(value: np.ndarray, width: int = 38) -> str:
     return note + "\n" + "\n".join(lines)
 
 
-class Inspector(VerticalScroll):
-    """The focused node: formula, inputs and value; upstream, local derivatives, what is sent."""
+class Inspector(ScrollView, can_focus=True):
+    """The focused node: formula, inputs and value; upstream, local derivatives, what is sent.
+
+    A line-API view: the text is wrapped to the panel's width once per step and its lines are
+    painted as they scroll into view, so a step does not make Textual lay out the screen again.
+    """
 
     def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
-        self.body = Static(id="inspector-body")
-
-    def compose(self):
-        yield self.body
+        self._content = Content("")
+        self._strips: list[Strip] = []
+        self._wrapped_at = -1
+        self._base = None
 
     def markup(self, value: Any, role: str = "value") -> str:
-        width = self.content_size.width - 1 if self.content_size.width > 10 else 38
+        width = self.scrollable_content_region.width - 1 if self.size.width > 10 else 38
         return value_markup(value, role, width)
 
     def show(self) -> None:
-        self.body.update(Content.from_markup(self.text()))
-        self.scroll_home(animate=False)
+        self._content = Content.from_markup(self.text())
+        self._wrap()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda: self.show(), init=False)
+
+    def _wrap(self) -> None:
+        self._base = self.rich_style  # looked up once per step, not once per line
+        width = max(1, self.scrollable_content_region.width)
+        self._strips = Visual.to_strips(self, self._content, width, None, self.visual_style)
+        self._wrapped_at = width
+        self.virtual_size = Size(width, len(self._strips))
+
+    def on_resize(self) -> None:
+        self.show()
+
+    def plain(self) -> str:
+        """What the panel says, as plain text."""
+        return self._content.plain
+
+    def render_line(self, y: int) -> Strip:
+        row = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if row < len(self._strips):
+            return self._strips[row].crop_extend(0, width, self._base)
+        return Strip.blank(width, self._base)
 
     def text(self) -> str:
         """The inspector's text as markup (tests read it through ``Content.plain``)."""

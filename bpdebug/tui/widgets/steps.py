@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -60,28 +61,46 @@ class StepsView(ScrollView, can_focus=True):
             self._summaries[row] = text
         return text
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda: self.repaint(), init=False)
+
+    def repaint(self) -> None:
+        self._style_cache = None
+        self.refresh()
+
+    def _styles(self) -> dict[str, Style]:
+        """Styles looked up once per repaint, not once per row."""
+        cached = getattr(self, "_style_cache", None)
+        if cached is None:
+            cached = {
+                name: self.get_component_rich_style(f"steps--{name}")
+                for name in ("current", "highlight", "forward", "backward", "breakpoint")
+            }
+            cached["base"] = self.rich_style
+            self._style_cache = cached
+        return cached
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
-        base = self.rich_style
+        styles = self._styles()
+        base = styles["base"]
         width = self.size.width
-        steps = self.session.trace.steps
-        if row >= len(steps):
+        session = self.session
+        if row >= session.total:
             return Strip.blank(width, base)
-        step = steps[row]
-        current = self.session.cursor - 1
+        node = session.step_nodes[row]
+        current = session.cursor - 1
         marker = "▸" if row == current else " "
-        dot = "●" if step.node in self.session.breakpoints else " "
-        phase_style = self.get_component_rich_style(
-            "steps--forward" if isinstance(step, ForwardStep) else "steps--backward"
-        )
+        dot = "●" if node in session.breakpoints else " "
+        phase_style = styles["forward" if row < session.forward_count else "backward"]
         style = base
         if row == current:
-            style = base + self.get_component_rich_style("steps--current")
+            style = base + styles["current"]
         elif row == self.highlight and self.has_focus:
-            style = base + self.get_component_rich_style("steps--highlight")
+            style = base + styles["highlight"]
         segments = [
-            Segment(dot, base + self.get_component_rich_style("steps--breakpoint")),
+            Segment(dot, base + styles["breakpoint"]),
             Segment(marker, style),
             Segment(self.summary(row), style + phase_style if row != current else style),
         ]
@@ -94,7 +113,7 @@ class StepsView(ScrollView, can_focus=True):
         if self.size.height:
             top = max(0, row - self.size.height // 2)
             self.scroll_to(y=top, animate=False, immediate=True)
-        self.refresh()
+        self.repaint()
 
     def action_move(self, delta: int) -> None:
         self.highlight = max(0, min(len(self.session.trace.steps) - 1, self.highlight + delta))

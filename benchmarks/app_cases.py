@@ -1,0 +1,106 @@
+"""The app's benchmark cases: start-up, key-to-frame, opening large graphs. Run by run.py.
+
+Every time is taken from outside, through a pseudo-terminal (see terminal.py): from starting
+the program, or writing a key, to the terminal receiving the frame that shows the result.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.graphs import random_scalar_graph
+from benchmarks.terminal import Terminal
+
+HERE = Path(__file__).resolve().parent
+MINIMAL = [sys.executable, str(HERE / "minimal_app.py")]
+
+
+def bpdebug_argv(graph: str) -> list[str]:
+    return [sys.executable, "-m", "bpdebug", graph]
+
+
+def first_frame(argv: list[str], marker: str, size: tuple[int, int] = (120, 40)) -> float:
+    terminal = Terminal(argv, *size)
+    try:
+        return terminal.wait_for(marker, timeout=120) - terminal.started
+    finally:
+        terminal.close()
+
+
+def startup(repeat: int = 7) -> dict[str, list[float]]:
+    """Seconds to the first frame: bpdebug on problem 2 and the minimal app, alternately."""
+    times: dict[str, list[float]] = {"bpdebug": [], "minimal": []}
+    for _ in range(repeat):
+        times["bpdebug"].append(first_frame(bpdebug_argv("graphs/problem2.toml"), r"step 0 of 8"))
+        times["minimal"].append(first_frame(MINIMAL, r"count 0"))
+    return times
+
+
+def key_latencies(argv: list[str], total: int | None, presses: int, size=(120, 40)) -> list[float]:
+    """Seconds from each key to its frame: n through the steps and p back, over and over."""
+    terminal = Terminal(argv, *size)
+    try:
+        if total is None:  # the minimal app: every n rewrites the counter
+            terminal.wait_for(r"count 0")
+            terminal.drain()
+            return [terminal.key("n", rf"count {k}\b") for k in range(1, presses + 1)]
+        terminal.wait_for(rf"step 0 of {total}\b", timeout=120)
+        terminal.drain()
+        times, cursor = [], 0
+        for k in range(presses):
+            forward = (cursor < total and (k // total) % 2 == 0) or cursor == 0
+            cursor += 1 if forward else -1
+            times.append(terminal.key("n" if forward else "p", rf"step {cursor} of {total}\b"))
+        return times
+    finally:
+        terminal.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(values),
+        "p90": percentile(values, 0.9),
+        "min": min(values),
+        "max": max(values),
+    }
+
+
+def large_graph_files(directory: Path) -> dict[int, Path]:
+    files = {}
+    for nodes in (2_000, 20_000):
+        path = directory / f"random_{nodes}.toml"
+        path.write_text(random_scalar_graph(nodes), encoding="utf-8")
+        files[nodes] = path
+    return files
+
+
+def open_large(repeat: int = 3) -> dict[int, list[float]]:
+    """Seconds from start to the first frame on generated 2,000- and 20,000-node graphs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        files = large_graph_files(Path(tmp))
+        return {
+            nodes: [first_frame(bpdebug_argv(str(path)), r"step 0 of") for _ in range(repeat)]
+            for nodes, path in files.items()
+        }
+
+
+def keys_everywhere(presses: int = 40) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        big = large_graph_files(Path(tmp))[2_000]
+        import bpdebug
+
+        steps_2000 = len(bpdebug.run(bpdebug.load(big)).steps)
+        return {
+            "minimal": key_latencies(MINIMAL, None, presses),
+            "problem2": key_latencies(bpdebug_argv("graphs/problem2.toml"), 8, presses),
+            "mnist_784_50_10": key_latencies(bpdebug_argv("mnist_784_50_10"), 8, presses),
+            "random_2000": key_latencies(bpdebug_argv(str(big)), steps_2000, presses),
+        }
