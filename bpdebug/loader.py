@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from bpdebug.errors import GraphError, did_you_mean
+from bpdebug.gcpause import paused_gc
 from bpdebug.graph import CycleFound, Graph, Leaf, Node, forward_order
 from bpdebug.ops import OPS, Op, Param, ShapeError
 
@@ -43,12 +44,14 @@ def load(source: str | Path) -> Graph:
         found = bundled_path(str(source))
         if found is not None:
             path = found
-    return _Loader(path).load()
+    with paused_gc():
+        return _Loader(path).load()
 
 
 def loads(text: str, path: str | Path = "<graph>") -> Graph:
     """Load a graph from TOML text; data files are looked up next to *path*."""
-    return _Loader(Path(path)).from_text(text)
+    with paused_gc():
+        return _Loader(Path(path)).from_text(text)
 
 
 class _Loader:

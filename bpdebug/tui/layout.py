@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bpdebug.format import cell_width
+from bpdebug.gcpause import paused_gc
 from bpdebug.graph import Graph
 
 # direction bits of a line-drawing cell
@@ -93,8 +94,10 @@ class Layout:
     edges_of: dict[str, set[Edge]] = field(default_factory=dict)  # node -> its in and out edges
     edge_rows: dict[Edge, tuple[int, int]] = field(default_factory=dict)  # first and last row drawn
     widest: int = MAX_CAPTION  # no item (or caption) is wider: bounds a search by x
+    vlines: dict[int, list[tuple[int, int, Edge]]] = field(default_factory=dict)  # col -> rows, edge
     _row_xs: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _cell_cols: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _vline_cols: list[int] | None = field(default=None, repr=False)
 
     def items_between(self, row: int, x0: int, x1: int) -> list[Box | Lane | Run]:
         """The items of *row* that reach into columns x0..x1-1 (rows are sorted by x)."""
@@ -106,12 +109,34 @@ class Layout:
             xs = self._row_xs[row] = [item.x for item in items]
         return items[bisect_left(xs, x0 - self.widest) : bisect_left(xs, x1)]
 
-    def cells_between(self, row: int, x0: int, x1: int) -> list[int]:
-        """The columns of *row*'s joints within x0..x1-1."""
+    def joints_between(self, row: int, x0: int, x1: int) -> dict[int, tuple[int, set[Edge]]]:
+        """The line joints of *row* within columns x0..x1-1: corners, and verticals passing."""
         cols = self._cell_cols.get(row)
         if cols is None:
             cols = self._cell_cols[row] = sorted(self.cells.get(row, ()))
-        return cols[bisect_left(cols, x0) : bisect_left(cols, x1)]
+        found: dict[int, tuple[int, set[Edge]]] = {}
+        corners = self.cells.get(row, {})
+        for col in cols[bisect_left(cols, x0) : bisect_left(cols, x1)]:
+            bits, edges = corners[col]
+            found[col] = (bits, set(edges))
+        if self._vline_cols is None:
+            self._vline_cols = sorted(self.vlines)
+        vcols = self._vline_cols
+        for col in vcols[bisect_left(vcols, x0) : bisect_left(vcols, x1)]:
+            for first, last, edge in self.vlines[col]:
+                if first <= row <= last:
+                    bits, edges = found.get(col, (0, set()))
+                    edges.add(edge)
+                    found[col] = (bits | N | S, edges)
+        return found
+
+    def all_joint_cells(self) -> set[tuple[int, int]]:
+        """Every (col, row) a joint or vertical covers (for tests and checks)."""
+        covered = {(col, row) for row, cols in self.cells.items() for col in cols}
+        for col, runs in self.vlines.items():
+            for first, last, _ in runs:
+                covered |= {(col, r) for r in range(first, last + 1)}
+        return covered
 
     def rows_of(self, node: str) -> list[tuple[int, int]]:
         """Row ranges whose look depends on *node*: its box, caption, and its edges."""
@@ -138,6 +163,13 @@ def symbol_text(symbol: str) -> str:
 
 def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> Layout:
     """Lay out *graph*; *label_width* is the widest value or gradient text an edge will carry."""
+    if len(graph.nodes) < 1000:  # small graphs: the pause would save nothing
+        return _layout(graph, label_width, leaves_left)
+    with paused_gc():
+        return _layout(graph, label_width, leaves_left)
+
+
+def _layout(graph: Graph, label_width: int, leaves_left: bool | None) -> Layout:
     if leaves_left is None:
         leaves_left = len(graph.nodes) <= SMALL_GRAPH
     W_LANE = label_width + 3  # "─ " + label + " " + "─"
@@ -294,6 +326,8 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
     # --- drawing primitives --------------------------------------------------------------------
     rows: dict[int, list[Box | Lane | Run]] = defaultdict(list)
     cells: dict[int, dict[int, list]] = defaultdict(dict)  # row -> col -> [bits, edges]
+    vlines: dict[int, list[tuple[int, int, Edge]]] = defaultdict(list)  # col -> (rows, edge)
+    spans: dict[Edge, list[int]] = {}
     boxes: dict[str, Box] = {}
     lanes: dict[Edge, Lane] = {}
     edges_of: dict[str, set[Edge]] = defaultdict(set)
@@ -311,6 +345,19 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
         if x1 > x0:
             rows[row].append(Run(edge, x0, row, x1 - x0))
 
+    def vline(col: int, first: int, last: int, edge: Edge) -> None:
+        """A vertical stretch of rows first..last; kept whole, cut into cells only when painted."""
+        if last >= first:
+            vlines[col].append((first, last, edge))
+
+    def touch(edge: Edge, first: int, last: int) -> None:
+        span = spans.get(edge)
+        if span is None:
+            spans[edge] = [first, last]
+        else:
+            span[0] = min(span[0], first)
+            span[1] = max(span[1], last)
+
     for item, layer in layer_of.items():
         x0 = x_of_layer[layer]
         y = y_of[item]
@@ -322,6 +369,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
         else:  # a dummy: the edge passes straight through the column
             edge = next(e for _, e, _ in out_order[item])
             hline(y, x0, x0 + col_width[layer], edge)
+            touch(edge, y, y)
         ports = out_order.get(item, ())
         split = x0 + col_width[layer]
         for k, (b, edge, first) in enumerate(ports):
@@ -331,9 +379,8 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
                 bits |= S
             if len(ports) > 1:
                 joint(row, split, bits | E, edge)
-                for r in range(row + 1, row + 2):
-                    if k + 1 < len(ports):
-                        joint(r, split, N | S, edge)
+                if k + 1 < len(ports):
+                    vline(split, row + 1, row + 1, edge)
             else:
                 hline(row, split, split + 1, edge)
             lane_x = split + 1
@@ -347,10 +394,12 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
             else:
                 hline(row, lane_x, lane_x + W_LANE, edge)
             if not b:
+                touch(edge, row, row + 1)
                 continue
             jog_start = lane_x + W_LANE
             next_x = x_of_layer[layer + 1]
             target_row = y_of[b]
+            touch(edge, min(row, target_row), max(row + 1, target_row))
             if row == target_row:
                 hline(row, jog_start, next_x, edge)
                 continue
@@ -358,13 +407,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
             hline(row, jog_start, jog, edge)
             down = target_row > row
             joint(row, jog, W | (S if down else N), edge)
-            for r in range(min(row, target_row) + 1, max(row, target_row)):  # hot: inlined joint()
-                cell = cells[r].get(jog)
-                if cell is None:
-                    cells[r][jog] = [N | S, [edge]]
-                else:
-                    cell[0] |= N | S
-                    cell[1].append(edge)
+            vline(jog, min(row, target_row) + 1, max(row, target_row) - 1, edge)
             joint(target_row, jog, E | (N if down else S), edge)
             hline(target_row, jog + 1, next_x, edge)
 
@@ -372,17 +415,6 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
     height = max((y_of[i] + height(i) for i in layer_of), default=1)
     for row in rows.values():
         row.sort(key=lambda item: item.x)
-    spans: dict[Edge, list[int]] = {}
-    for row, items in rows.items():
-        for item in items:
-            if isinstance(item, Lane | Run):
-                span = spans.setdefault(item.edge, [row, row])
-                span[0], span[1] = min(span[0], row), max(span[1], row + isinstance(item, Lane))
-    for row, cols in cells.items():
-        for _, edges_here in cols.values():
-            for edge in edges_here:
-                span = spans.setdefault(edge, [row, row])
-                span[0], span[1] = min(span[0], row), max(span[1], row)
     widest = max([MAX_CAPTION, W_LANE, *col_width, *(r.width for row in rows.values() for r in row)])
     return Layout(
         width,
@@ -396,6 +428,7 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
         dict(edges_of),
         {edge: (a, b) for edge, (a, b) in spans.items()},
         widest,
+        dict(vlines),
     )
 
 

@@ -31,7 +31,6 @@ def paint_row(layout: Layout, row: int, labels: Labels, x0: int = 0, x1: int | N
     if x1 is None:
         x1 = layout.width
     pieces: list[Piece] = []
-    cells = layout.cells.get(row, {})
     runs: list[Run] = []
     for item in layout.items_between(row, x0, x1):
         if isinstance(item, Box):
@@ -55,8 +54,8 @@ def paint_row(layout: Layout, row: int, labels: Labels, x0: int = 0, x1: int | N
             if text:
                 label = pad_cells(f"◀ {text}", item.width)[: item.width]
                 pieces.append(Piece(item.x, label, "grad", item.edge))
-    visible = layout.cells_between(row, x0 - layout.widest, x1)
-    joints = {col: (cells[col][0], set(cells[col][1])) for col in visible}
+    joints = layout.joints_between(row, x0 - layout.widest, x1)
+    visible = sorted(joints)
     for run in runs:  # a run is cut where a vertical crosses it, and the crossing gets ┼
         start = run.x
         for col in (c for c in visible if run.x <= c < run.x + run.width):
