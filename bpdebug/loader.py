@@ -7,6 +7,7 @@ Errors read ``FILE:LINE:COL: error: …`` for TOML syntax and ``FILE:LINE: error
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 import zipfile
@@ -21,10 +22,21 @@ from bpdebug.gcpause import paused_gc
 from bpdebug.graph import CycleFound, Graph, Leaf, Node, forward_order
 from bpdebug.ops import OPS, Op, Param, ShapeError
 
-MAX_ELEMENTS = 100_000_000
-MAX_NODES = 1_000_000
-MAX_NDIM = 32
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NDIM = 32  # numpy's own limit is 64
+
+
+def _limit(name: str, default: int) -> int:
+    """A limit, raised (or lowered) by the environment variable BPDEBUG_<name>."""
+    try:
+        return int(os.environ.get(f"BPDEBUG_{name}", default))
+    except ValueError:
+        return default
+
+
+def _raise_hint(name: str) -> str:
+    return f"set BPDEBUG_{name} to change the limit"
+
+
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 TOP_KEYS = ("title", "description", "output", "inputs", "nodes")
@@ -83,10 +95,12 @@ class _Loader:
             if self.path.is_dir():
                 raise GraphError(f"{self.name}: error: is a directory, not a graph file")
             size = self.path.stat().st_size
-            if size > MAX_FILE_BYTES:
+            limit = _limit("MAX_FILE_BYTES", 64 * 1024 * 1024)
+            if size > limit:
                 raise GraphError(
                     f"{self.name}: error: the file is {size:,} bytes; graph files are limited to "
-                    f"{MAX_FILE_BYTES:,} (put large arrays in a .npy/.npz file next to it)"
+                    f"{limit:,} (put large arrays in a .npy/.npz file next to it, or "
+                    f"{_raise_hint('MAX_FILE_BYTES')})"
                 )
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -152,8 +166,11 @@ class _Loader:
             raise self.fail("'nodes' must be an array of tables ([[nodes]] sections)", "nodes")
         if not raw_nodes:
             raise self.fail("the graph has no nodes; add at least one [[nodes]] table")
-        if len(raw_nodes) > MAX_NODES:
-            raise self.fail(f"the graph has {len(raw_nodes):,} nodes; the limit is {MAX_NODES:,}")
+        limit = _limit("MAX_NODES", 1_000_000)
+        if len(raw_nodes) > limit:
+            raise self.fail(
+                f"the graph has {len(raw_nodes):,} nodes; the limit is {limit:,} ({_raise_hint('MAX_NODES')})"
+            )
 
         leaves: dict[str, Leaf] = {}
         for name, spec in inputs.items():
@@ -316,10 +333,11 @@ class _Loader:
         return rng.uniform(-float(scale), float(scale), shape)
 
     def _check_size(self, elements: int, what: str, *near: str) -> None:
-        if elements > MAX_ELEMENTS:
+        limit = _limit("MAX_ELEMENTS", 100_000_000)
+        if elements > limit:
             raise self.fail(
-                f"{what}: the array would hold {elements:,} elements; the limit is "
-                f"{MAX_ELEMENTS:,} per array",
+                f"{what}: the array would hold {elements:,} elements; the limit is {limit:,} per "
+                f"array ({_raise_hint('MAX_ELEMENTS')})",
                 *near,
             )
 
@@ -501,7 +519,7 @@ class _Loader:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise self.fail(f"{what} must be a finite number", *near)
             if abs(value) > 1e6:
-                raise self.fail(f"{what} {value} is too large (limit ±1,000,000)", *near)
+                raise self.fail(f"{what} {value} is too large; the limit is ±1,000,000", *near)
             return float(value)
         # an axis: an integer or a list of integers
         items = value if isinstance(value, list) else [value]

@@ -24,14 +24,26 @@ def step_is_finite(step: Step) -> bool:
     return is_finite(step.upstream) and all(is_finite(v) for v in step.downstream.values())
 
 
-def first_nonfinite(trace: Trace) -> str | None:
-    """A sentence naming the first step whose result holds nan or inf, or None."""
-    for leaf in trace.graph.leaves.values():
+def first_nonfinite_step(trace: Trace) -> dict[str, Any] | None:
+    """Where the first nan or inf appears: ``{"step": k, "node": id, "what": "value"}``
+    (step 0 and what "input" when a leaf holds one already), or None."""
+    for name, leaf in trace.graph.leaves.items():
         if not leaf.anonymous and not is_finite(leaf.value):
-            return f"input {leaf.display!r} holds nan or inf"
+            return {"step": 0, "node": name, "what": "input"}
     for step in trace.steps:
         if not step_is_finite(step):
             what = "value" if step.phase == "forward" else "gradient"
-            name = trace.graph.display(step.node)
-            return f"the first nan or inf appears at step {step.index}: the {what} of {name!r} ({step.op})"
+            return {"step": step.index, "node": step.node, "what": what}
     return None
+
+
+def first_nonfinite(trace: Trace) -> str | None:
+    """A sentence naming the first step whose result holds nan or inf, or None."""
+    found = first_nonfinite_step(trace)
+    if found is None:
+        return None
+    name = trace.graph.display(found["node"])
+    if found["what"] == "input":
+        return f"input {name!r} holds nan or inf"
+    op = trace.graph.node(found["node"]).op.name
+    return f"the first nan or inf appears at step {found['step']}: the {found['what']} of {name!r} ({op})"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from bpdebug.engine import ForwardStep, Trace
+from bpdebug.nonfinite import first_nonfinite_step
 
 
 def plain(value: Any) -> Any:
@@ -58,13 +59,17 @@ def trace_dict(trace: Trace) -> dict[str, Any]:
                     {"from": c.source, "grad": plain(c.grad)} for c in step.contributions
                 ]
         steps.append(record)
-    return {
+    result = {
         "title": trace.title,
         "output": trace.output,
         "values": _mapping(dict(trace.values)),
         "grads": _mapping(dict(trace.grads)),
         "steps": steps,
     }
+    problem = first_nonfinite_step(trace)
+    if problem is not None:  # an extension: present only when something went non-finite
+        result["nonfinite"] = problem
+    return result
 
 
 def trace_json(trace: Trace) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpdebug.engine import BackwardStep, ForwardStep, Step, Trace
+from bpdebug.nonfinite import step_is_finite
 
 
 @dataclass
@@ -86,6 +87,20 @@ class Session:
     def backward_step_of(self, node_id: str) -> BackwardStep | None:
         at = self.backward_at.get(node_id)
         return self.trace.steps[at - 1] if at is not None and at <= self.cursor else None  # type: ignore[return-value]
+
+    def is_bad(self, node_id: str) -> bool:
+        """True when what is known of *node_id* at the cursor holds nan or inf."""
+        cache = self.__dict__.setdefault("_bad", {})
+        if node_id not in cache:
+            forward = self.trace.steps[self.forward_at[node_id] - 1]
+            backward_at = self.backward_at.get(node_id)
+            backward = self.trace.steps[backward_at - 1] if backward_at else None
+            cache[node_id] = (
+                not step_is_finite(forward),
+                backward is not None and not step_is_finite(backward),
+            )
+        bad_value, bad_grad = cache[node_id]
+        return (bad_value and self.value_known(node_id)) or (bad_grad and self.edge_grad_known(node_id))
 
     # --- moving ----------------------------------------------------------------------------------
     def go(self, cursor: int) -> bool:

@@ -15,7 +15,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bpdebug.format import cell_width, fmt_short
-from bpdebug.nonfinite import is_finite
 from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
 from bpdebug.tui.paint import paint_row
 from bpdebug.tui.session import Session
@@ -185,7 +184,7 @@ class GraphView(ScrollView, can_focus=True):
                     style = style + styles["selected"]
                 if piece.role != "caption" and node_id in session.breakpoints:
                     style = style + styles["breakpoint"]
-                if piece.role == "node" and not self._finite(node_id):  # type: ignore[arg-type]
+                if piece.role == "node" and session.is_bad(node_id):  # type: ignore[arg-type]
                     style = style + styles["bad"]
             elif _is_active(piece.ref, active):
                 style = style + styles["active"]
@@ -193,10 +192,6 @@ class GraphView(ScrollView, can_focus=True):
             used = piece.x + cell_width(text)
         strip = Strip(segments, used - origin)
         return strip.crop_extend(int(scroll_x) - origin, int(scroll_x) - origin + width, base)
-
-    def _finite(self, node_id: str) -> bool:
-        step = self.session.forward_step_of(node_id)
-        return step is None or is_finite(step.value)
 
 
 def _is_active(ref: object, active: set[Edge]) -> bool:

@@ -14,7 +14,7 @@ from textual.visual import Visual
 from bpdebug.engine import BackwardStep, ForwardStep
 from bpdebug.explain import formula, forward_numbers, sent_items, upstream_text
 from bpdebug.format import fmt_num, paragraphs, shape_text
-from bpdebug.nonfinite import first_nonfinite, is_finite
+from bpdebug.nonfinite import first_nonfinite, is_finite, step_is_finite
 from bpdebug.tui.session import Session
 
 GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
@@ -138,6 +138,9 @@ class Inspector(ScrollView, can_focus=True):
         # in the backward pass what just happened comes first: what the node sends back
         parts.append("")
         parts += self._backward_lines(backward)
+        if not step_is_finite(backward):
+            problem = first_nonfinite(session.trace) or "nan or inf"
+            parts.append(f"\n[b $text-error]⚠ a gradient here holds nan or inf; {esc(problem)}[/]")
         parts.append(f"\n[i]{esc(node.op.explanation)}[/]")
         parts.append("\n[dim]forward:[/]")
         parts += forward_lines
