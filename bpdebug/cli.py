@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --check: elements checked per array (default 40, chosen at random)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the graph when its file changes (a broken file keeps the last good one)",
+    )
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
@@ -58,8 +63,8 @@ def _main(argv: list[str] | None) -> int:
     if args.list:
         return _list(sys.stdout)
     if args.graph is None:
-        if args.trace or args.check:
-            _parser().error("--trace and --check need a GRAPH")
+        if args.trace or args.check or args.watch:
+            _parser().error("--trace, --check and --watch need a GRAPH")
         return _open_app(None)
 
     from bpdebug.errors import GraphError
@@ -68,7 +73,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         graph = load(args.graph)
         if not (args.trace or args.check):
-            return _open_app(graph)
+            return _open_app(graph, watch=args.watch)
         from bpdebug.engine import run
 
         trace = run(graph)
@@ -89,10 +94,10 @@ def _main(argv: list[str] | None) -> int:
     return EXIT_OK
 
 
-def _open_app(graph: object) -> int:
+def _open_app(graph: object, watch: bool = False) -> int:
     from bpdebug.tui.app import BpdebugApp
 
-    BpdebugApp(graph).run()  # type: ignore[arg-type]
+    BpdebugApp(graph, watch=watch).run()  # type: ignore[arg-type]
     return EXIT_OK
 
 

@@ -15,13 +15,45 @@ from bpdebug.loader import load
 from bpdebug.tui.screens import KEYS, DebuggerScreen, StartScreen
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
 class BpdebugApp(App):
     CSS_PATH = "bpdebug.tcss"
     TITLE = "bpdebug"
 
-    def __init__(self, graph: Graph | None = None) -> None:
+    def __init__(self, graph: Graph | None = None, watch: bool = False) -> None:
         super().__init__()
         self.graph = graph
+        self.watching = watch and graph is not None and graph.path is not None
+        self._stamp: tuple[int, int] | None = None
+
+    def on_mount(self) -> None:
+        if self.watching:
+            self._stamp = _stamp(self.graph.path)  # type: ignore[union-attr]
+            self.set_interval(0.5, self.check_file)
+
+    async def check_file(self) -> None:
+        """Reload the graph when its file changed; keep the last good one while it is broken."""
+        path = self.graph.path  # type: ignore[union-attr]
+        stamp = _stamp(path)
+        screen = self.screen
+        if stamp == self._stamp or not isinstance(screen, DebuggerScreen):
+            return  # unchanged, or a dialog is open: look again at the next tick
+        self._stamp = stamp
+        try:
+            graph = load(path)
+        except GraphError as error:
+            screen.show_file_error(str(error))
+            return
+        self.graph = graph
+        await screen.reload(run(graph))
+        self.notify(f"reloaded {path.name}", timeout=2)
 
     def get_default_screen(self) -> Screen:
         """The first screen itself (not a blank one with ours pushed on top): a faster start."""

@@ -89,6 +89,7 @@ class DebuggerScreen(Screen):
                 yield self.inspector
             yield self.steps
         yield Static("The terminal is too small for bpdebug.\nMake it at least 40 × 12.", id="too-small")
+        yield Static("", id="file-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,6 +97,28 @@ class DebuggerScreen(Screen):
         self.steps.border_title = "steps"
         self.graph_view.focus()
         self.update_view(follow=False)
+
+    async def reload(self, trace: Trace) -> None:
+        """Show a new trace of the (changed) graph, at the same step where its node still is."""
+        session = Session(trace)
+        session.carry_over(self.session)
+        self.session = session
+        for widget in (self.graph_view, self.inspector, self.steps):
+            await widget.remove()
+        self.graph_view = GraphView(session, id="graph")
+        self.inspector = Inspector(session, id="inspector")
+        self.steps = StepsView(session, id="steps")
+        await self.query_one("#main").mount(self.graph_view, self.inspector)
+        await self.query_one("#body").mount(self.steps)
+        self.query_one("#file-error").display = False
+        self._shown = None
+        self.on_mount()
+
+    def show_file_error(self, message: str) -> None:
+        """The watched file stopped loading: say why, and keep showing the last good graph."""
+        error = self.query_one("#file-error", Static)
+        error.update(f"⚠ The file has an error; showing the last version that loaded.\n{message}")
+        error.display = True
 
     def on_resize(self) -> None:
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT

@@ -102,6 +102,20 @@ class Session:
         bad_value, bad_grad = cache[node_id]
         return (bad_value and self.value_known(node_id)) or (bad_grad and self.edge_grad_known(node_id))
 
+    def carry_over(self, previous: Session) -> None:
+        """After a reload: the same step where its node still exists, the breakpoints that still
+        apply, the selection if its node is still there."""
+        step = previous.step
+        nodes = set(self.node_order)
+        self.breakpoints = {b for b in previous.breakpoints if b in nodes}
+        if step is None:
+            self.cursor = 0
+        else:
+            table = self.forward_at if step.phase == "forward" else self.backward_at
+            self.cursor = table.get(step.node, min(previous.cursor, self.total))
+        if previous.selected in nodes:
+            self.selected = previous.selected
+
     # --- moving ----------------------------------------------------------------------------------
     def go(self, cursor: int) -> bool:
         """Move to *cursor* (clamped); the selection follows the step again. True if it moved."""

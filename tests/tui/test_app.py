@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import bpdebug
+import bpdebug.bundled
 from bpdebug.tui.app import BpdebugApp
 from bpdebug.tui.screens import DebuggerScreen, HelpScreen, StartScreen
 from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
@@ -182,3 +185,35 @@ async def test_large_net_opens_and_steps() -> None:
         await pilot.press("end")
         assert status_text(app) == "DONE · step 8 of 8"
         assert "[784×50]" in graph_text(app)
+
+
+async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path) -> None:
+    path = tmp_path / "shop.toml"
+    source = (bpdebug.bundled.bundled_path("problem2")).read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+    app = BpdebugApp(bpdebug.load(path), watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f", "n", "n")  # backward, at all_price
+        assert status_text(app) == "BACKWARD · step 6 of 8"
+        path.write_text(source.replace("apple = 100", "apple = 200"), encoding="utf-8")
+        await app.check_file()
+        await pilot.pause()
+        assert status_text(app) == "BACKWARD · step 6 of 8"
+        assert debugger(app).session.trace.values["price"] == pytest.approx(935)
+        assert debugger(app).session.current_node == "all_price"
+
+        path.write_text(source.replace('op = "add"', 'op = "ad"'), encoding="utf-8")
+        await app.check_file()
+        await pilot.pause()
+        error = debugger(app).query_one("#file-error")
+        assert error.display and "unknown op 'ad'" in str(error.render())
+        assert debugger(app).session.trace.values["price"] == pytest.approx(935)  # the last good one
+        await pilot.press("n")
+        assert status_text(app) == "BACKWARD · step 7 of 8"
+
+        path.write_text(source, encoding="utf-8")
+        await app.check_file()
+        await pilot.pause()
+        assert not debugger(app).query_one("#file-error").display
+        assert debugger(app).session.trace.values["price"] == pytest.approx(715)
+        assert status_text(app) == "BACKWARD · step 7 of 8"

@@ -74,6 +74,8 @@ class Inspector(ScrollView, can_focus=True):
         return value_markup(value, role, width)
 
     def show(self) -> None:
+        if not self.is_attached:  # a screen being swapped in: on_resize shows it once mounted
+            return
         self._content = Content.from_markup(self.text())
         self._wrap()
         self.scroll_to(0, 0, animate=False, immediate=True)
