@@ -351,6 +351,18 @@ class Pow(Op):
         return f"{_num(p)} × {names[0]}^{_num(p - 1)}"
 
 
+def _bare(name: str) -> str:
+    """A name inside a function's own parentheses needs none of its own: exp(−x), not exp((−x))."""
+    if name.startswith("(") and name.endswith(")"):
+        depth = 0
+        for i, char in enumerate(name):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and i < len(name) - 1:
+                return name  # "(a) + (b)": the outer parentheses are not a pair
+        return name[1:-1]
+    return name
+
+
 def _num(x: float) -> str:
     from bpdebug.format import fmt_num
 
@@ -370,7 +382,7 @@ class Exp(Op):
         return [y]
 
     def formula(self, names, params, out="y"):
-        return f"{out} = exp({names[0]})"
+        return f"{out} = exp({_bare(names[0])})"
 
     def local_formula(self, i, names, params, out="y"):
         return out
@@ -720,7 +732,7 @@ class SoftmaxWithLoss(Op):
         return [grad.reshape(x.shape), None]
 
     def formula(self, names, params, out="y"):
-        return f"{out} = cross_entropy(softmax({names[0]}), {names[1]})"
+        return f"{out} = cross_entropy(softmax({_bare(names[0])}), {_bare(names[1])})"
 
     def sent_formula(self, i, names, params, out="y"):
         return f"∂L/∂{out} × (softmax({names[0]}) − {names[1]}) / batch" if i == 0 else "nothing"

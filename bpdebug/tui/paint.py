@@ -85,6 +85,8 @@ def _lane_value(lane: Lane, labels: Labels) -> list[Piece]:
     if text is None:
         return [Piece(lane.x, "─" * (lane.width - 1) + end, "line", lane.edge)]
     label = f" {text} "
+    if cell_width(label) > lane.width - 2:  # no room for the spaces: never spill past the lane
+        label = label.strip()[: lane.width - 2]
     rest = max(1, lane.width - 1 - cell_width(label))
     return [
         Piece(lane.x, "─", "line", lane.edge),

@@ -35,6 +35,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("shift+tab", "select(-1)", "Select the previous node"),
     ("s", "focus_steps", "Move to the steps list (↑ ↓ Enter to jump)"),
     ("g", "focus_graph", "Move to the graph (↑ ↓ select nodes)"),
+    ("i", "focus_inspector", "Move to the inspector (↑ ↓ scroll it)"),
     ("question_mark", "help", "Show this help"),
     ("q", "quit", "Quit"),
 ]
@@ -57,7 +58,11 @@ def key_text(keys: str) -> str:
 class DebuggerScreen(Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (100, "-wide"),
+        (160, "-very-wide"),
+    ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -184,6 +189,9 @@ class DebuggerScreen(Screen):
 
     def action_focus_graph(self) -> None:
         self.graph_view.focus()
+
+    def action_focus_inspector(self) -> None:
+        self.inspector.focus()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.trace.graph.description))

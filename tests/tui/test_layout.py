@@ -119,3 +119,20 @@ def test_layout_is_a_pure_function() -> None:
     first, second = layout(graph, 8), layout(graph, 8)
     assert first.boxes == second.boxes and first.lanes == second.lanes
     assert all(isinstance(b, Box) for b in first.boxes.values())
+
+
+def test_labels_never_spill_out_of_their_lane() -> None:
+    from bpdebug.tui.layout import Lane
+    from bpdebug.tui.paint import _lane_value
+
+    class Wide:
+        def value(self, edge: tuple[str, str]) -> str:
+            return "[0 0.1]"
+
+        def grad(self, edge: tuple[str, str]) -> str:
+            return "1"
+
+    for width in range(4, 14):
+        pieces = _lane_value(Lane(("a", "b"), 10, 0, width), Wide())
+        assert sum(cell_width(p.text) for p in pieces) == width
+        assert pieces[-1].x + cell_width(pieces[-1].text) == 10 + width

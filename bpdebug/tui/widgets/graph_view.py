@@ -113,7 +113,17 @@ class GraphView(ScrollView, can_focus=True):
         if box is None:
             return
         lane = self.layout_.label_width + 6
-        region = Region(max(0, box.x - lane), max(0, box.y - 2), box.width + 2 * lane, 6)
+        boxes = self.layout_.boxes
+        inputs = (
+            [boxes[i].x for i in self.session.trace.graph.node(box.id).inputs if i in boxes]
+            if (self.session.trace.graph.is_node(box.id))
+            else []
+        )
+        left = min([box.x - lane, *inputs])
+        if left < 2 * lane:  # near the left edge: show the inputs' names too
+            left = 0
+        right = box.x + box.width + lane
+        region = Region(max(0, left), max(0, box.y - 2), right - max(0, left), 6)
         self.scroll_to_region(region, animate=animate, force=True, immediate=True)
 
     def on_mount(self) -> None:

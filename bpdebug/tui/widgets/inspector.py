@@ -218,12 +218,12 @@ class Inspector(ScrollView, can_focus=True):
 
     def _start_text(self) -> str:
         graph = self.session.trace.graph
-        lines = [f"[b]{esc(graph.title)}[/]", ""]
-        if graph.description:
-            lines += [esc(paragraphs(graph.description)), ""]
-        lines += [
-            "Nothing is computed yet.",
-            "Press [b]n[/], [b]space[/] or [b]→[/] to compute the first node;",
-            "[b]f[/] runs the whole forward pass, [b]?[/] shows every key.",
+        lines = [
+            "Nothing is computed yet. Press [b]n[/], [b]space[/] or [b]→[/] to compute the first "
+            "node; [b]f[/] runs the whole forward pass, [b]?[/] shows every key.",
+            "",
+            f"[b]{esc(graph.title)}[/]",
         ]
+        if graph.description:
+            lines += ["", esc(paragraphs(graph.description))]
         return "\n".join(lines)

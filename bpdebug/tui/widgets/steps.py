@@ -27,6 +27,7 @@ class StepsView(ScrollView, can_focus=True):
         "steps--forward",
         "steps--backward",
         "steps--breakpoint",
+        "steps--later",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Down", show=False),
@@ -50,6 +51,11 @@ class StepsView(ScrollView, can_focus=True):
         self.virtual_size = Size(60, len(session.trace.steps))
 
     def summary(self, row: int) -> str:
+        """The step's line; a step not taken yet shows only its node, never its numbers."""
+        if row >= self.session.cursor:
+            name = self.session.trace.graph.display(self.session.step_nodes[row])
+            phase = "fwd" if row < self.session.forward_count else "bwd"
+            return f"{row + 1:>{self.digits}} {phase}  {name}"
         text = self._summaries.get(row)
         if text is None:
             step = self.session.trace.steps[row]
@@ -74,7 +80,7 @@ class StepsView(ScrollView, can_focus=True):
         if cached is None:
             cached = {
                 name: self.get_component_rich_style(f"steps--{name}")
-                for name in ("current", "highlight", "forward", "backward", "breakpoint")
+                for name in ("current", "highlight", "forward", "backward", "breakpoint", "later")
             }
             cached["base"] = self.rich_style
             self._style_cache = cached
@@ -99,6 +105,8 @@ class StepsView(ScrollView, can_focus=True):
             style = base + styles["current"]
         elif row == self.highlight and self.has_focus:
             style = base + styles["highlight"]
+        if row >= session.cursor:
+            phase_style = styles["later"]
         segments = [
             Segment(dot, base + styles["breakpoint"]),
             Segment(marker, style),
