@@ -123,10 +123,6 @@ def forward_summary(graph: Graph, step: ForwardStep, digits: int = 4) -> str:
     return f"{graph.display(step.node)} = {_short(step.value, digits)}"
 
 
-def value_text(value: Any) -> str:
-    return fmt_value(value)
-
-
 def gradient_table(trace: Trace) -> list[tuple[str, str]]:
     """(name, gradient) for every differentiable leaf, in file order."""
     graph = trace.graph

@@ -27,6 +27,7 @@ class Session:
         self.backward_at = {node: k for k, node in enumerate(self.step_nodes[forward:], start=forward + 1)}
         self.node_order = [n.id for n in self.trace.graph.nodes]
         self.consumers = self.trace.graph.consumers()
+        self._bad: dict[str, tuple[bool, bool]] = {}  # node -> (value, gradient) not finite
 
     # --- where we are ------------------------------------------------------------------------
     @property
@@ -90,7 +91,7 @@ class Session:
 
     def is_bad(self, node_id: str) -> bool:
         """True when what is known of *node_id* at the cursor holds nan or inf."""
-        cache = self.__dict__.setdefault("_bad", {})
+        cache = self._bad
         if node_id not in cache:
             forward = self.trace.steps[self.forward_at[node_id] - 1]
             backward_at = self.backward_at.get(node_id)

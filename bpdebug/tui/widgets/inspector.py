@@ -66,7 +66,6 @@ class Inspector(ScrollView, can_focus=True):
         self.session = session
         self._content = Content("")
         self._strips: list[Strip] = []
-        self._wrapped_at = -1
         self._base = None
 
     def markup(self, value: Any, role: str = "value") -> str:
@@ -88,7 +87,6 @@ class Inspector(ScrollView, can_focus=True):
         self._base = self.rich_style  # looked up once per step, not once per line
         width = max(1, self.scrollable_content_region.width)
         self._strips = Visual.to_strips(self, self._content, width, None, self.visual_style)
-        self._wrapped_at = width
         self.virtual_size = Size(width, len(self._strips))
 
     def on_resize(self) -> None:
