@@ -6,18 +6,17 @@ from functools import lru_cache
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bpdebug.format import cell_width, fmt_short
 from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
 from bpdebug.tui.paint import paint_row
 from bpdebug.tui.session import Session
+from bpdebug.tui.widgets.styled_lines import StyledLines
 
 LABEL_DIGITS = 4
 PREVIEW = 12  # an array this short in text is shown as its numbers, not its shape
@@ -57,7 +56,7 @@ class SessionLabels:
         return texts
 
 
-class GraphView(ScrollView, can_focus=True):
+class GraphView(StyledLines, can_focus=True):
     """The computational graph, left to right, values above the edges and gradients below."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -126,51 +125,24 @@ class GraphView(ScrollView, can_focus=True):
         region = Region(max(0, left), max(0, box.y - 2), right - max(0, left), 6)
         self.scroll_to_region(region, animate=animate, force=True, immediate=True)
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda: self.repaint(), init=False)
-
     def repaint(self, nodes: set[str | None] | None = None) -> None:
         """Redraw after a step, a selection or a theme change: only the rows of *nodes* (their
         boxes and edges) when given, else every visible row."""
-        self._style_cache = None
         if nodes is None:
-            self.refresh()
+            super().repaint()
             return
+        self._style_cache = None
         for node in nodes:
             if node is not None:
                 for first, last in self.layout_.rows_of(node):
                     self.refresh_lines(first, last - first + 1)
 
-    def _styles(self) -> tuple[Style, dict[str, Style]]:
-        """The base style and each role's style, looked up once per repaint, not once per row."""
-        cached = getattr(self, "_style_cache", None)
-        if cached is None:
-            cached = self._style_cache = (self.rich_style, self._role_styles())
-        return cached
-
-    def _role_styles(self) -> dict[str, Style]:
-        return {
-            name: self.get_component_rich_style(f"graph--{name}")
-            for name in (
-                "leaf",
-                "node",
-                "caption",
-                "line",
-                "value",
-                "grad",
-                "current",
-                "selected",
-                "active",
-                "breakpoint",
-                "bad",
-            )
-        }
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
         width = self.size.width
-        base, styles = self._styles()
+        styles = self.role_styles()
+        base = styles["base"]
         session = self.session
         current = session.current_node
         focus = session.focus_node

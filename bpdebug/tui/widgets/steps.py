@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bpdebug.engine import ForwardStep
 from bpdebug.explain import backward_summary, forward_summary
 from bpdebug.tui.session import Session
+from bpdebug.tui.widgets.styled_lines import StyledLines
 
 
-class StepsView(ScrollView, can_focus=True):
+class StepsView(StyledLines, can_focus=True):
     """Phase, node and a short summary per step; Enter or a click jumps there."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -67,29 +66,10 @@ class StepsView(ScrollView, can_focus=True):
             self._summaries[row] = text
         return text
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda: self.repaint(), init=False)
-
-    def repaint(self) -> None:
-        self._style_cache = None
-        self.refresh()
-
-    def _styles(self) -> dict[str, Style]:
-        """Styles looked up once per repaint, not once per row."""
-        cached = getattr(self, "_style_cache", None)
-        if cached is None:
-            cached = {
-                name: self.get_component_rich_style(f"steps--{name}")
-                for name in ("current", "highlight", "forward", "backward", "breakpoint", "later")
-            }
-            cached["base"] = self.rich_style
-            self._style_cache = cached
-        return cached
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
-        styles = self._styles()
+        styles = self.role_styles()
         base = styles["base"]
         width = self.size.width
         session = self.session

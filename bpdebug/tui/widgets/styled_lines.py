@@ -1,0 +1,31 @@
+"""What the line-API views share: their component styles, looked up once per repaint."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.scroll_view import ScrollView
+
+
+class StyledLines(ScrollView):
+    """A ScrollView that paints rows itself. ``render_line`` runs for every visible row of
+    every frame, so the styles of its COMPONENT_CLASSES (``graph--value`` → ``value``) and its
+    base style are looked up once per repaint and kept until the next one or a theme change."""
+
+    _style_cache: dict[str, Style] | None = None
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda: self.repaint(), init=False)
+
+    def repaint(self) -> None:
+        self._style_cache = None
+        self.refresh()
+
+    def role_styles(self) -> dict[str, Style]:
+        """Each component class's style by its short name, and the widget's own as ``base``."""
+        if self._style_cache is None:
+            styles = {
+                name.split("--", 1)[1]: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES
+            }
+            styles["base"] = self.rich_style
+            self._style_cache = styles
+        return self._style_cache
