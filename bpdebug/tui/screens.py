@@ -8,7 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -55,6 +57,15 @@ def key_text(keys: str) -> str:
     return " ".join(names.get(k, k) for k in keys.split(","))
 
 
+class StatusLine(Widget):
+    """The phase and step in the header. Unlike a Label, changing it lays nothing out again."""
+
+    text: reactive[str] = reactive("", layout=False)
+
+    def render(self) -> str:
+        return self.text
+
+
 class DebuggerScreen(Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
 
@@ -87,7 +98,7 @@ class DebuggerScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
             yield Label(f" bpdebug — {esc(self.session.trace.title)}", id="title", markup=False)
-            yield Label("", id="status")
+            yield StatusLine(id="status")
         with Vertical(id="body"):
             with Horizontal(id="main"):
                 yield self.graph_view
@@ -132,8 +143,8 @@ class DebuggerScreen(Screen):
     # --- one place that redraws after the cursor or the selection moves ---------------------
     def update_view(self, follow: bool = True) -> None:
         session = self.session
-        status = self.query_one("#status", Label)
-        status.update(f"{session.phase} · step {session.cursor} of {session.total} ")
+        status = self.query_one("#status", StatusLine)
+        status.text = f"{session.phase} · step {session.cursor} of {session.total} "
         status.set_class(session.phase == "BACKWARD", "-backward")  # on the label: a screen-wide
         self.inspector.show()  # class would restyle every widget on every step
         # one step changes only what the nodes before and after it show; a jump changes labels

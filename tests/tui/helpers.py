@@ -22,4 +22,4 @@ def inspector_text(app) -> str:
 
 
 def status_text(app) -> str:
-    return str(debugger(app).query_one("#status").render()).strip()
+    return debugger(app).query_one("#status").text.strip()

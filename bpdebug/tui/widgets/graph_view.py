@@ -123,7 +123,9 @@ class GraphView(StyledLines, can_focus=True):
             left = 0
         right = box.x + box.width + lane
         region = Region(max(0, left), max(0, box.y - 2), right - max(0, left), 6)
-        self.scroll_to_region(region, animate=animate, force=True, immediate=True)
+        window = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
+        if not window.contains_region(region.intersection(Region(0, 0, *self.virtual_size))):
+            self.scroll_to_region(region, animate=animate, force=True, immediate=True)
 
     def repaint(self, nodes: set[str | None] | None = None) -> None:
         """Redraw after a step, a selection or a theme change: only the rows of *nodes* (their

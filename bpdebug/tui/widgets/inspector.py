@@ -77,7 +77,8 @@ class Inspector(ScrollView, can_focus=True):
             return
         self._content = Content.from_markup(self.text())
         self._wrap()
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self.scroll_y:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def on_mount(self) -> None:
@@ -87,7 +88,12 @@ class Inspector(ScrollView, can_focus=True):
         self._base = self.rich_style  # looked up once per step, not once per line
         width = max(1, self.scrollable_content_region.width)
         self._strips = Visual.to_strips(self, self._content, width, None, self.visual_style)
-        self.virtual_size = Size(width, len(self._strips))
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            # virtual_size is a layout-refreshing reactive: setting it would lay out the whole
+            # screen on every step. Only the scrollbars need to know, so tell them directly.
+            self.set_reactive(Inspector.virtual_size, size)
+            self._scroll_update(size)
 
     def on_resize(self) -> None:
         self.show()

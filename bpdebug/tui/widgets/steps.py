@@ -98,9 +98,13 @@ class StepsView(StyledLines, can_focus=True):
         """Keep the current step in view, with the keyboard highlight on it."""
         row = max(0, self.session.cursor - 1)
         self.highlight = row
-        if self.size.height:
-            top = max(0, row - self.size.height // 2)
-            self.scroll_to(y=top, animate=False, immediate=True)
+        height = self.size.height
+        if height:
+            top = int(self.scroll_y)
+            if not top + 1 <= row <= top + height - 2:  # scroll (costly) only when it leaves view
+                target = max(0, row - height // 2)
+                if target != top:
+                    self.scroll_to(y=target, animate=False, immediate=True)
         self.repaint()
 
     def action_move(self, delta: int) -> None:
