@@ -519,7 +519,11 @@ class _Loader:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise self.fail(f"{what} must be a finite number", *near)
             if abs(value) > 1e6:
-                raise self.fail(f"{what} {value} is too large; the limit is ±1,000,000", *near)
+                raise self.fail(
+                    f"{what} {value} is too large; the limit is ±1,000,000 (powers beyond it "
+                    "overflow float64 for any input other than 0 and ±1)",
+                    *near,
+                )
             return float(value)
         # an axis: an integer or a list of integers
         items = value if isinstance(value, list) else [value]

@@ -217,3 +217,17 @@ async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path)
         assert not debugger(app).query_one("#file-error").display
         assert debugger(app).session.trace.values["price"] == pytest.approx(715)
         assert status_text(app) == "BACKWARD · step 7 of 8"
+
+
+async def test_nan_is_marked_and_explained_in_the_app() -> None:
+    graph = bpdebug.loads(
+        '[inputs]\nx = 0\n[[nodes]]\nid = "l"\nop = "log"\ninputs = ["x"]\n'
+        '[[nodes]]\nid = "y"\nop = "mul"\ninputs = ["l", 2]\n'
+    )
+    app = BpdebugApp(graph)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not debugger(app).session.is_bad("l")  # nothing computed yet, nothing to flag
+        await pilot.press("n")
+        assert debugger(app).session.is_bad("l")
+        assert "⚠ the first nan or inf appears at step 1: the value of 'l' (log)" in inspector_text(app)
+        assert "-inf" in graph_text(app)
