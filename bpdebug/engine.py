@@ -194,20 +194,8 @@ def differentiable(graph: Graph, on_path: set[str] | None = None) -> tuple[set[s
 
     *on_path* is the set of nodes the output depends on, when the caller has it already.
     """
-    leaves: set[str] = set()
-    depends: set[str] = set()  # nodes that depend on a differentiable leaf
-    trainable = {name for name, leaf in graph.leaves.items() if leaf.requires_grad}
-    for node in graph.nodes:
-        skip = node.op.no_grad_positions
-        for position, input_id in enumerate(node.inputs):
-            if skip and position in skip:
-                continue
-            if input_id in trainable:
-                leaves.add(input_id)
-                depends.add(node.id)
-            elif input_id in depends:
-                depends.add(node.id)
-    return leaves, depends & (on_path if on_path is not None else graph.ancestors(graph.output))
+    on_path = on_path if on_path is not None else graph.ancestors(graph.output)
+    return set(graph.grad_leaves), graph.grad_dependent & on_path  # type: ignore[attr-defined]
 
 
 def run(graph: Graph) -> Trace:
@@ -220,23 +208,13 @@ def run(graph: Graph) -> Trace:
 
 def _run(graph: Graph) -> Trace:
     values: dict[str, Any] = {name: leaf.value for name, leaf in graph.leaves.items()}
-    trainable = {name for name, leaf in graph.leaves.items() if leaf.requires_grad}
-    diff_leaves: set[str] = set()  # trainable leaves read where a gradient flows
-    depends: set[str] = set()  # nodes that depend on such a leaf
     arguments = []  # each node's input values, kept for its backward step
     for node in graph.nodes:
         args = [values[i] for i in node.inputs]
         arguments.append(args)
         y = node.op.forward(args, node.params)
         values[node.id] = y if type(y) is float else _freeze(y)
-        skip = node.op.no_grad_positions
-        for position, input_id in enumerate(node.inputs):
-            if input_id in trainable:
-                if not (skip and position in skip):
-                    diff_leaves.add(input_id)
-                    depends.add(node.id)
-            elif input_id in depends and not (skip and position in skip):
-                depends.add(node.id)
+    diff_leaves = graph.grad_leaves  # type: ignore[attr-defined]
 
     out_value = values[graph.output]
     received: dict[str, Any] = {
@@ -273,7 +251,7 @@ def _run(graph: Graph) -> Trace:
             previous = received.get(input_id)
             received[input_id] = grad if previous is None else previous + grad
         backward.append(_new(_Backward, (node, g, sent, locals_)))
-    diff_nodes = depends & on_path
+    diff_nodes = graph.grad_dependent & on_path  # type: ignore[attr-defined]
     wanted = diff_leaves | diff_nodes
 
     grads: dict[str, Any] = {}

@@ -63,6 +63,23 @@ class Graph:
         by_id = {n.id: n for n in self.nodes}
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "is_node", by_id.__contains__)  # a bound C method: fast
+        # where gradients can flow, a fact of the graph's structure (see graph-format.md):
+        # trainable leaves read other than as labels t, and the nodes that depend on them
+        trainable = {name for name, leaf in self.leaves.items() if leaf.requires_grad}
+        grad_leaves: set[str] = set()
+        grad_dependent: set[str] = set()
+        for node in self.nodes:
+            skip = node.op.no_grad_positions
+            for position, input_id in enumerate(node.inputs):
+                if skip and position in skip:
+                    continue
+                if input_id in trainable:
+                    grad_leaves.add(input_id)
+                    grad_dependent.add(node.id)
+                elif input_id in grad_dependent:
+                    grad_dependent.add(node.id)
+        object.__setattr__(self, "grad_leaves", frozenset(grad_leaves))
+        object.__setattr__(self, "grad_dependent", frozenset(grad_dependent))
 
     def node(self, node_id: str) -> Node:
         return self._by_id[node_id]  # type: ignore[attr-defined]
