@@ -19,6 +19,7 @@ from bpdebug.tui.session import Session
 
 GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
 DIGITS = 6  # significant digits for numbers in the inspector
+WRAP_CACHE = 64  # wrapped texts kept, oldest dropped first
 
 
 def esc(text: str) -> str:
@@ -67,6 +68,7 @@ class Inspector(ScrollView, can_focus=True):
         self._content = Content("")
         self._strips: list[Strip] = []
         self._base = None
+        self._wrapped: dict[tuple[str, int], list[Strip]] = {}  # (markup, width) -> lines
 
     def markup(self, value: Any, role: str = "value") -> str:
         width = self.scrollable_content_region.width - 1 if self.size.width > 10 else 38
@@ -75,19 +77,32 @@ class Inspector(ScrollView, can_focus=True):
     def show(self) -> None:
         if not self.is_attached:  # a screen being swapped in: on_resize shows it once mounted
             return
-        self._content = Content.from_markup(self.text())
-        self._wrap()
+        markup = self.text()
+        self._content = Content.from_markup(markup)
+        self._wrap(markup)
         if self.scroll_y:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda: self.show(), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
 
-    def _wrap(self) -> None:
+    def _theme_changed(self) -> None:
+        self._wrapped.clear()
+        self.show()
+
+    def _wrap(self, markup: str) -> None:
         self._base = self.rich_style  # looked up once per step, not once per line
         width = max(1, self.scrollable_content_region.width)
-        self._strips = Visual.to_strips(self, self._content, width, None, self.visual_style)
+        # stepping back and forth shows the same texts again: wrapping is the costly part
+        key = (markup, width)
+        strips = self._wrapped.get(key)
+        if strips is None:
+            strips = Visual.to_strips(self, self._content, width, None, self.visual_style)
+            if len(self._wrapped) >= WRAP_CACHE:
+                self._wrapped.pop(next(iter(self._wrapped)))
+            self._wrapped[key] = strips
+        self._strips = strips
         size = Size(width, len(self._strips))
         if size != self.virtual_size:
             # virtual_size is a layout-refreshing reactive: setting it would lay out the whole
