@@ -145,8 +145,9 @@ class DebuggerScreen(Screen):
         session = self.session
         status = self.query_one("#status", StatusLine)
         status.text = f"{session.phase} · step {session.cursor} of {session.total} "
-        status.set_class(session.phase == "BACKWARD", "-backward")  # on the label: a screen-wide
-        self.inspector.show()  # class would restyle every widget on every step
+        # the class goes on the status itself: one on the screen would restyle every widget
+        status.set_class(session.phase == "BACKWARD", "-backward")
+        self.inspector.show()
         # one step changes only what the nodes before and after it show; a jump changes labels
         # all over the graph
         shown = (session.cursor, session.current_node, session.focus_node)
