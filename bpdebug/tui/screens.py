@@ -127,6 +127,7 @@ class DebuggerScreen(Screen):
         await self.query_one("#main").mount(self.graph_view, self.inspector)
         await self.query_one("#body").mount(self.steps)
         self.query_one("#file-error").display = False
+        self.query_one("#title", Label).update(f" bpdebug — {trace.title}")
         self._shown = None
         self.on_mount()
 

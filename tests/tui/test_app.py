@@ -216,6 +216,7 @@ async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path)
         await pilot.pause()
         assert not debugger(app).query_one("#file-error").display
         assert debugger(app).session.trace.values["price"] == pytest.approx(715)
+        assert "Problem 2" in str(debugger(app).query_one("#title").render())
         assert status_text(app) == "BACKWARD · step 7 of 8"
 
 
