@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -44,8 +45,8 @@ KEYS: list[tuple[str, str, str]] = [
 FOOTER = {
     "step_forward": "Next",
     "step_back": "Back",
-    "to_end_of_forward": "Forward end",
-    "toggle_breakpoint": "Breakpoint",
+    "to_end_of_forward": "Forward",
+    "toggle_breakpoint": "Break",
     "continue": "Continue",
     "help": "Help",
     "quit": "Quit",
@@ -64,6 +65,38 @@ class StatusLine(Widget):
 
     def render(self) -> str:
         return self.text
+
+
+class KeyBar(Widget):
+    """The keys along the bottom, clickable. Textual's Footer rebuilds its widgets whenever the
+    bindings are refreshed, which made every step lay out the screen again and cost ~25 ms."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--label"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._spans: list[tuple[int, int, str]] = []  # (first cell, end, action)
+
+    def render(self) -> Content:
+        parts, self._spans, x = [], [], 0
+        entries = [(keys, action) for keys, action, _ in KEYS if action in FOOTER]
+        entries.append(("^p", "app.command_palette"))
+        for keys, action in entries:
+            key = key_text(keys).split()[0]
+            label = FOOTER.get(action, "palette")
+            gap = "  " if parts else " "
+            text = Content.assemble((f"{gap}{key}", "$footer-key-foreground bold"), f" {label}")
+            self._spans.append((x, x + text.cell_length, action))
+            parts.append(text)
+            x += text.cell_length
+        return Content("").join(parts)
+
+    async def on_click(self, event: events.Click) -> None:
+        for first, end, action in self._spans:
+            if first <= event.x < end:
+                target = self.app if action.startswith("app.") else self.screen
+                await self.app.run_action(action.removeprefix("app."), target)  # type: ignore[arg-type]
+                return
 
 
 class DebuggerScreen(Screen):
@@ -106,7 +139,7 @@ class DebuggerScreen(Screen):
             yield self.steps
         yield Static("The terminal is too small for bpdebug.\nMake it at least 40 × 12.", id="too-small")
         yield Static("", id="file-error", markup=False)
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.graph_view.border_title = "graph"

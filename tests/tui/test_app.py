@@ -232,3 +232,16 @@ async def test_nan_is_marked_and_explained_in_the_app() -> None:
         assert debugger(app).session.is_bad("l")
         assert "⚠ the first nan or inf appears at step 1: the value of 'l' (log)" in inspector_text(app)
         assert "-inf" in graph_text(app)
+
+
+async def test_the_key_bar_is_clickable() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        bar = debugger(app).query_one("#keys")
+        first, _, action = bar._spans[0]
+        assert action == "step_forward"
+        await pilot.click("#keys", offset=(first + 1, 0))
+        assert status_text(app) == "FORWARD · step 1 of 8"
+        help_span = next(s for s in bar._spans if s[2] == "help")
+        await pilot.click("#keys", offset=(help_span[0] + 1, 0))
+        assert isinstance(app.screen, HelpScreen)

@@ -107,6 +107,9 @@ class StepsView(StyledLines, can_focus=True):
                     self.scroll_to(y=target, animate=False, immediate=True)
         self.repaint()
 
+    def on_resize(self) -> None:
+        self.follow()  # a smaller panel may have lost the current step from view
+
     def action_move(self, delta: int) -> None:
         self.highlight = max(0, min(len(self.session.trace.steps) - 1, self.highlight + delta))
         if self.highlight < self.scroll_y:
