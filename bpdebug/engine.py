@@ -77,6 +77,7 @@ class Steps(Sequence[Step]):
         self._forward_count = len(graph.nodes)
         self._records: list[Step | None] = [None] * (self._forward_count + len(backward))
         self._sources: dict[str, list[Contribution]] | None = None
+        self._downstreams: list[dict[str, Any] | None] = [None] * len(backward)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -111,32 +112,35 @@ class Steps(Sequence[Step]):
             return ForwardStep(index + 1, node.id, node.op.name, inputs, values[node.id])
         raw = self._backward[index - self._forward_count]
         node = raw.node
-        local: dict[str, Any] | None = None if raw.locals is None else {}
-        downstream: dict[str, Any] = {}
-        for position, input_id in enumerate(node.inputs):
-            grad = raw.sent[position]
-            if grad is None or input_id not in self._wanted:
-                continue
-            if input_id in downstream:  # the same input twice, as in mul(x, x): the total
-                downstream[input_id] = _freeze(downstream[input_id] + grad)
-            else:
-                downstream[input_id] = grad
-            if local is not None:
-                _record_local(local, input_id, raw.locals[position], self._values[input_id])  # type: ignore[index]
+        local: dict[str, Any] | None = None
+        if raw.locals is not None:
+            local = {}
+            for position, input_id in enumerate(node.inputs):
+                if raw.sent[position] is not None and input_id in self._wanted:
+                    _record_local(local, input_id, raw.locals[position], self._values[input_id])
+        downstream = self._downstream(index - self._forward_count)
         contributions = tuple(self.sources().get(node.id, ()))
         return BackwardStep(index + 1, node.id, node.op.name, raw.upstream, contributions, local, downstream)
+
+    def _downstream(self, k: int) -> dict[str, Any]:
+        """What backward step k sent to each differentiable input (totalled for mul(x, x))."""
+        found = self._downstreams[k]
+        if found is None:
+            raw = self._backward[k]
+            found = {}
+            for position, input_id in enumerate(raw.node.inputs):
+                grad = raw.sent[position]
+                if grad is not None and input_id in self._wanted:
+                    found[input_id] = grad if input_id not in found else _freeze(found[input_id] + grad)
+            self._downstreams[k] = found
+        return found
 
     def sources(self) -> dict[str, list[Contribution]]:
         """For each differentiable value, what each consumer sent it, in backward order."""
         if self._sources is None:
             sources: dict[str, list[Contribution]] = {}
-            for raw in self._backward:
-                sent: dict[str, Any] = {}
-                for position, input_id in enumerate(raw.node.inputs):
-                    grad = raw.sent[position]
-                    if grad is not None and input_id in self._wanted:
-                        sent[input_id] = grad if input_id not in sent else _freeze(sent[input_id] + grad)
-                for input_id, grad in sent.items():
+            for k, raw in enumerate(self._backward):
+                for input_id, grad in self._downstream(k).items():
                     sources.setdefault(input_id, []).append(Contribution(raw.node.id, grad))
             self._sources = sources
         return self._sources
@@ -187,15 +191,6 @@ def _record_local(local: dict[str, Any], input_id: str, d: Any, arg: Any) -> Non
         local[input_id] = _freeze(local[input_id] + d)
     else:
         local[input_id] = _freeze(d)
-
-
-def differentiable(graph: Graph, on_path: set[str] | None = None) -> tuple[set[str], set[str]]:
-    """(leaves, nodes) that carry a gradient, as the graph format defines them.
-
-    *on_path* is the set of nodes the output depends on, when the caller has it already.
-    """
-    on_path = on_path if on_path is not None else graph.ancestors(graph.output)
-    return set(graph.grad_leaves), graph.grad_dependent & on_path  # type: ignore[attr-defined]
 
 
 def run(graph: Graph) -> Trace:
