@@ -12,13 +12,31 @@ class StyledLines(ScrollView):
     base style are looked up once per repaint and kept until the next one or a theme change."""
 
     _style_cache: dict[str, Style] | None = None
+    _combined: dict[tuple[str, ...], Style]
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda: self.repaint(), init=False)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache = None  # a class (focus, a breakpoint of the screen) changed the styles
+
     def repaint(self) -> None:
         self._style_cache = None
         self.refresh()
+
+    def combined_style(self, role: str, *marks: str) -> Style:
+        """The base style plus *role*'s plus each non-empty mark's, made once per repaint."""
+        styles = self.role_styles()
+        key = (role, *marks)
+        style = self._combined.get(key)
+        if style is None:
+            style = styles["base"] + styles.get(role, styles["base"])
+            for mark in marks:
+                if mark:
+                    style = style + styles[mark]
+            self._combined[key] = style
+        return style
 
     def role_styles(self) -> dict[str, Style]:
         """Each component class's style by its short name, and the widget's own as ``base``."""
@@ -28,4 +46,5 @@ class StyledLines(ScrollView):
             }
             styles["base"] = self.rich_style
             self._style_cache = styles
+            self._combined = {}
         return self._style_cache
