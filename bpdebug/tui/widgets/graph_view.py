@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
@@ -106,26 +106,32 @@ class GraphView(StyledLines, can_focus=True):
         if box is not None:
             self.post_message(self.NodeClicked(box.id))
 
-    def follow(self, node_id: str | None, animate: bool = False) -> None:
-        """Scroll so that *node_id* and the labels on either side of it are visible."""
+    def follow(self, node_id: str | None) -> None:
+        """Scroll so that *node_id* and the labels on either side of it are visible.
+
+        The view moves a page at a time, not a node at a time: when the node leaves it, the
+        node goes to the side the pass is moving away from (top left going forward, bottom
+        right going back), so the next steps are already in view. A scroll repaints the whole
+        panel, so scrolling on every step of a big graph made each step cost twice as much.
+        """
         box = self.layout_.boxes.get(node_id or "")
         if box is None:
             return
         lane = self.layout_.label_width + 6
         boxes = self.layout_.boxes
-        inputs = (
-            [boxes[i].x for i in self.session.trace.graph.node(box.id).inputs if i in boxes]
-            if (self.session.trace.graph.is_node(box.id))
-            else []
-        )
-        left = min([box.x - lane, *inputs])
+        graph = self.session.trace.graph
+        inputs = graph.node(box.id).inputs if graph.is_node(box.id) else ()
+        left = min([box.x - lane, *(boxes[i].x for i in inputs if i in boxes)])
         if left < 2 * lane:  # near the left edge: show the inputs' names too
             left = 0
-        right = box.x + box.width + lane
-        region = Region(max(0, left), max(0, box.y - 2), right - max(0, left), 6)
-        window = Region(int(self.scroll_x), int(self.scroll_y), *self.scrollable_content_region.size)
-        if not window.contains_region(region.intersection(Region(0, 0, *self.virtual_size))):
-            self.scroll_to_region(region, animate=animate, force=True, immediate=True)
+        left, right = max(0, left), min(box.x + box.width + lane, self.virtual_size.width)
+        top, bottom = max(0, box.y - 2), min(box.y + 4, self.virtual_size.height)
+        width, height = self.scrollable_content_region.size
+        ahead = self.session.phase != "BACKWARD"
+        x = _page(int(self.scroll_x), width, left, right, ahead)
+        y = _page(int(self.scroll_y), height, top, bottom, ahead)
+        if (x, y) != (int(self.scroll_x), int(self.scroll_y)):
+            self.scroll_to(x, y, animate=False, force=True, immediate=True)
 
     def repaint(self, nodes: set[str | None] | None = None) -> None:
         """Redraw after a step, a selection or a theme change: only the rows of *nodes* (their
@@ -133,7 +139,6 @@ class GraphView(StyledLines, can_focus=True):
         if nodes is None:
             super().repaint()
             return
-        self._style_cache = None
         for node in nodes:
             if node is not None:
                 for first, last in self.layout_.rows_of(node):
@@ -141,41 +146,66 @@ class GraphView(StyledLines, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        row = y + scroll_y
-        width = self.size.width
-        styles = self.role_styles()
-        base = styles["base"]
+        x0 = int(scroll_x)
+        x1 = x0 + self.size.width
+        base = self.role_styles()["base"]
+        style_of = self.combined_style
         session = self.session
         current = session.current_node
         focus = session.focus_node
         active = self.layout_.edges_of.get(current or "", set())
+        pieces = paint_row(self.layout_, y + scroll_y, self.labels, x0, x1)
         segments: list[Segment] = []
-        pieces = paint_row(self.layout_, row, self.labels, int(scroll_x), int(scroll_x) + width)
-        origin = min(int(scroll_x), pieces[0].x) if pieces else int(scroll_x)  # the strip starts here
-        used = origin
+        drawn = x0  # the view is drawn up to here
+        used = min(x0, pieces[0].x) if pieces else x0  # the row is taken up to here
         for piece in pieces:
-            if piece.x < used:
+            if piece.x < used:  # under a piece already drawn: the first one wins
                 continue
-            if piece.x > used:
-                segments.append(Segment(" " * (piece.x - used), base))
-            style = styles.get(piece.role, base)
-            text = piece.text
-            if piece.role in ("node", "leaf", "caption"):
+            role, text = piece.role, piece.text
+            end = piece.x + cell_width(text)
+            used = end
+            first, last = max(piece.x, x0), min(end, x1)
+            if first >= last:
+                continue
+            if role in ("node", "leaf", "caption"):
                 node_id = piece.ref
-                if node_id == current and piece.role != "caption":
-                    style = style + styles["current"]
+                mark = ""
+                if node_id == current and role != "caption":
+                    mark = "current"
                 elif node_id == focus:
-                    style = style + styles["selected"]
-                if piece.role != "caption" and node_id in session.breakpoints:
-                    style = style + styles["breakpoint"]
-                if piece.role == "node" and session.is_bad(node_id):  # type: ignore[arg-type]
-                    style = style + styles["bad"]
-            elif _is_active(piece.ref, active):
-                style = style + styles["active"]
-            segments.append(Segment(text, base + style))
-            used = piece.x + cell_width(text)
-        strip = Strip(segments, used - origin)
-        return strip.crop_extend(int(scroll_x) - origin, int(scroll_x) - origin + width, base)
+                    mark = "selected"
+                breakpoint = role != "caption" and node_id in session.breakpoints
+                bad = role == "node" and session.is_bad(node_id)  # type: ignore[arg-type]
+                style = style_of(role, mark, "breakpoint" if breakpoint else "", "bad" if bad else "")
+            else:
+                style = style_of(role, "active" if _is_active(piece.ref, active) else "")
+            if first > drawn:
+                segments.append(Segment(" " * (first - drawn), base))
+            segments.append(Segment(_cells(text, first - piece.x, last - piece.x), style))
+            drawn = last
+        if drawn < x1:
+            segments.append(Segment(" " * (x1 - drawn), base))
+        return Strip(segments, x1 - x0)
+
+
+def _cells(text: str, start: int, end: int) -> str:
+    """Cells start..end of *text*; a wide character cut in half becomes a space."""
+    if start == 0 and end >= cell_width(text):
+        return text
+    if text.isascii():
+        return text[start:end]
+    kept = Segment(text).split_cells(end)[0] if end < cell_width(text) else Segment(text)
+    return kept.split_cells(start)[1].text if start else kept.text
+
+
+def _page(start: int, size: int, first: int, end: int, ahead: bool) -> int:
+    """The scroll offset on one axis that shows first..end: unchanged if it is in view, else
+    with first at the start of the view (moving *ahead*) or end at its end (moving back)."""
+    if start <= first and end <= start + size:
+        return start
+    if end - first >= size:  # too big for the view: keep its end, where the node is, in view
+        return max(0, end - size)
+    return first if ahead else max(0, end - size)
 
 
 def _is_active(ref: object, active: set[Edge]) -> bool:
