@@ -187,6 +187,21 @@ async def test_large_net_opens_and_steps() -> None:
         assert "[784×50]" in graph_text(app)
 
 
+async def test_the_inspector_says_where_its_view_is_in_a_long_text() -> None:
+    app = app_for("mnist_784_50_10")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        inspector = debugger(app).inspector
+        height = inspector.scrollable_content_region.height
+        total = inspector.virtual_size.height
+        assert total > height
+        assert inspector.border_subtitle == f"1–{height} of {total} ↓ · i scrolls"
+        await pilot.press("i", "down", "down")
+        assert inspector.border_subtitle == f"3–{height + 2} of {total} ↑↓"
+        await pilot.press("g", "home")  # a text that fits says nothing
+        assert inspector.border_subtitle == ""
+
+
 async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path) -> None:
     path = tmp_path / "shop.toml"
     source = (bpdebug.bundled.bundled_path("problem2")).read_text(encoding="utf-8")

@@ -70,6 +70,7 @@ class Inspector(ScrollView, can_focus=True):
         self._base = None
         self._wrapped: dict[tuple[str, int], tuple[Content, list[Strip]]] = {}  # (markup, width) ->
         self._title: str | None = None
+        self._position = ""  # the bottom border's "1–29 of 43 ↓"
         self._whole_refresh_allowed = True
 
     def markup(self, value: Any, role: str = "value") -> str:
@@ -103,13 +104,40 @@ class Inspector(ScrollView, can_focus=True):
         if title == self._title:
             return
         self._title = title
+        self._border_text("border_title", title, 0)
+
+    def _show_position(self) -> None:
+        """Where the view is in a text taller than the panel, in the bottom border. A scrollbar
+        would be repainted whole whenever the text's length changes, ~2 ms a step."""
+        total, height = len(self._strips), self.scrollable_content_region.height
+        text = ""
+        if total > height > 0 and self.styles.border_bottom[0] not in ("", "none"):
+            first = int(self.scroll_y) + 1
+            last = min(total, first + height - 1)
+            arrows = ("↑" if first > 1 else "") + ("↓" if last < total else "")
+            text = f"{first}–{last} of {total} {arrows}" + ("" if self.has_focus else " · i scrolls")
+        if text != self._position:
+            self._position = text
+            self._border_text("border_subtitle", text, self.outer_size.height - 1)
+
+    def _border_text(self, attribute: str, text: str, row: int) -> None:
         self._whole_refresh_allowed = False
         try:
-            self.border_title = title
+            setattr(self, attribute, text)
         finally:
             self._whole_refresh_allowed = True
-        top = self.content_offset
-        self.refresh(Region(-top.x, -top.y, self.outer_size.width, 1))
+        offset = self.content_offset
+        self.refresh(Region(-offset.x, row - offset.y, self.outer_size.width, 1))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._show_position()
+
+    def on_focus(self) -> None:
+        self._show_position()
+
+    def on_blur(self) -> None:
+        self._show_position()
 
     def refresh(self, *regions: Region, **kwargs) -> Self:
         if not regions and not self._whole_refresh_allowed:
@@ -149,6 +177,7 @@ class Inspector(ScrollView, can_focus=True):
             # screen on every step. Only the scrollbars need to know, so tell them directly.
             self.set_reactive(Inspector.virtual_size, size)
             self._scroll_update(size)
+        self._show_position()
 
     def on_resize(self) -> None:
         self.show()
