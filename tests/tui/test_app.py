@@ -260,3 +260,21 @@ async def test_the_key_bar_is_clickable() -> None:
         help_span = next(s for s in bar._spans if s[2] == "help")
         await pilot.click("#keys", offset=(help_span[0] + 1, 0))
         assert isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("name", [g.name for g in bpdebug.bundled.bundled_graphs()])
+async def test_the_inspector_text_reads_the_same_parsed_line_by_line(name: str) -> None:
+    """The inspector parses and caches its markup a line at a time: no style may span lines."""
+    from textual.content import Content
+
+    app = app_for(name)
+    async with app.run_test(size=(120, 40)):
+        screen = debugger(app)
+        for cursor in range(screen.session.total + 1):
+            screen.session.go(cursor)
+            for node in [screen.session.current_node, *screen.session.trace.graph.leaves][:4]:
+                if node is not None:
+                    screen.session.select(node)
+                markup = screen.inspector.text()
+                whole = Content.from_markup(markup).plain
+                assert "\n".join(Content.from_markup(line).plain for line in markup.split("\n")) == whole

@@ -20,6 +20,7 @@ from bpdebug.tui.session import Session
 GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
 DIGITS = 6  # significant digits for numbers in the inspector
 WRAP_CACHE = 64  # wrapped texts kept, oldest dropped first
+WRAPPED_LINES = 4096  # wrapped lines kept, oldest dropped first
 
 
 def esc(text: str) -> str:
@@ -31,7 +32,8 @@ def value_markup(value: Any, role: str = "value", width: int = 38) -> str:
     colour = "$text-success" if role == "value" else "$text-warning"
     if type(value) is float:
         return f"[b {colour}]{fmt_num(value, DIGITS)}[/]"
-    return f"[{colour}]{esc(grid(value, width))}[/]"
+    # every line its own markup: the inspector parses and wraps its text line by line
+    return "\n".join(f"[{colour}]{esc(line)}[/]" for line in grid(value, width).split("\n"))
 
 
 def grid(value: np.ndarray, width: int = 38) -> str:
@@ -64,11 +66,13 @@ class Inspector(ScrollView, can_focus=True):
 
     def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.set_reactive(Inspector.auto_links, False)  # no links; looking costs ~10% of a wrap
         self.session = session
-        self._content = Content("")
+        self._plain = ""
         self._strips: list[Strip] = []
         self._base = None
-        self._wrapped: dict[tuple[str, int], tuple[Content, list[Strip]]] = {}  # (markup, width) ->
+        self._wrapped: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # (markup, width) -> text
+        self._wrapped_lines: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # the same, a line
         self._title: str | None = None
         self._position = ""  # the bottom border's "1–29 of 43 ↓"
         self._whole_refresh_allowed = True
@@ -153,23 +157,23 @@ class Inspector(ScrollView, can_focus=True):
 
     def _theme_changed(self) -> None:
         self._wrapped.clear()
+        self._wrapped_lines.clear()
         self.show()
         self.refresh()
 
     def _wrap(self, markup: str) -> None:
         self._base = self.rich_style  # looked up once per step, not once per line
         width = max(1, self.scrollable_content_region.width)
-        # stepping back and forth shows the same texts again: parsing and wrapping are the
-        # costly part
+        # Parsing and wrapping are the costly part. Stepping back and forth shows the same
+        # texts again, and a new text shares many lines with others (a node's value is the
+        # next node's input): both are kept, the lines by the thousand.
         key = (markup, width)
         cached = self._wrapped.get(key)
         if cached is None:
-            content = Content.from_markup(markup)
-            cached = content, Visual.to_strips(self, content, width, None, self.visual_style)
-            if len(self._wrapped) >= WRAP_CACHE:
-                self._wrapped.pop(next(iter(self._wrapped)))
-            self._wrapped[key] = cached
-        self._content, self._strips = cached
+            lines = [self._wrap_line(line, width) for line in markup.split("\n")]
+            cached = "\n".join(plain for plain, _ in lines), [s for _, strips in lines for s in strips]
+            _remember(self._wrapped, key, cached, WRAP_CACHE)
+        self._plain, self._strips = cached
         # a panel-high virtual size while the text fits: the scrollbar then stays as it is
         size = Size(width, max(len(self._strips), self.scrollable_content_region.height))
         if size != self.virtual_size:
@@ -179,13 +183,22 @@ class Inspector(ScrollView, can_focus=True):
             self._scroll_update(size)
         self._show_position()
 
+    def _wrap_line(self, markup: str, width: int) -> tuple[str, list[Strip]]:
+        key = (markup, width)
+        cached = self._wrapped_lines.get(key)
+        if cached is None:
+            content = Content.from_markup(markup)
+            cached = content.plain, Visual.to_strips(self, content, width, None, self.visual_style)
+            _remember(self._wrapped_lines, key, cached, WRAPPED_LINES)
+        return cached
+
     def on_resize(self) -> None:
         self.show()
         self.refresh()
 
     def plain(self) -> str:
         """What the panel says, as plain text."""
-        return self._content.plain
+        return self._plain
 
     def render_line(self, y: int) -> Strip:
         row = y + int(self.scroll_y)
@@ -329,3 +342,9 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((row, 1))
     return runs
+
+
+def _remember(cache: dict, key: object, value: object, size: int) -> None:
+    if len(cache) >= size:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
