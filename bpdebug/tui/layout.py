@@ -3,7 +3,9 @@
 Steps (Sugiyama, kept plain): longest-path layers; every leaf in the first column for small
 graphs (the book's look) or just left of its first consumer for large ones; long edges cut into
 dummy items, one per layer crossed, so no edge runs through a node; a few barycenter sweeps to
-keep crossings few; rows placed top-down near the rows the inputs arrive from.
+keep crossings few (small graphs; a large one keeps the file's order down each column, so
+stepping walks down a column instead of jumping about it); rows placed top-down near the rows
+the inputs arrive from.
 
 Each item (leaf, node, dummy) has one output *port* per edge leaving it, two rows apart: the port
 row carries the edge line with the value written on it, the row below carries the gradient. The
@@ -44,6 +46,7 @@ BOX_CHARS = {
 SMALL_GRAPH = 40  # nodes; up to this many, every leaf stands in the first column
 MAX_CAPTION = 16
 SWEEPS = 4
+SWEEP_NODES = 500  # above this, columns keep the file's order
 CONTRACT = 0.8  # in big graphs, the share of its inputs' rows a column aims for (the rest: row 0)
 
 Edge = tuple[str, str]  # (source id, target id); target "" is the output's stub
@@ -247,11 +250,13 @@ def _layout(graph: Graph, label_width: int, leaves_left: bool | None) -> Layout:
             for k, item in enumerate(layer):
                 position[item] = k
 
-    sweeps = SWEEPS if len(position) <= 5000 else 2  # big graphs: most of the gain, half the time
-    for _ in range(sweeps):
+    # A graph this large is read a step at a time, not as one picture, and its crossings are
+    # many whatever the order: the file's order (which is the step order) serves it better.
+    if len(graph.nodes) <= SWEEP_NODES:
+        for _ in range(SWEEPS):
+            sweep(range(1, count), preds)
+            sweep(range(count - 2, -1, -1), succs)
         sweep(range(1, count), preds)
-        sweep(range(count - 2, -1, -1), succs)
-    sweep(range(1, count), preds)
 
     # --- boxes' text and column widths ------------------------------------------------------
     texts: dict[str, tuple[str, str, bool]] = {}  # item -> (text, caption, is leaf)
