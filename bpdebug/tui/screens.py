@@ -187,7 +187,8 @@ class DebuggerScreen(Screen):
         shown = (session.cursor, session.current_node, session.focus_node)
         before = self._shown
         if before is not None and abs(before[0] - shown[0]) <= 1:
-            self.graph_view.repaint({before[1], before[2], shown[1], shown[2]})
+            crossed = session.step_nodes[min(before[0], shown[0])] if before[0] != shown[0] else None
+            self.graph_view.repaint({before[1], before[2], shown[1], shown[2]}, relabelled=crossed)
         else:
             self.graph_view.repaint()
         self._shown = shown

@@ -37,8 +37,9 @@ async def stale_frames(graph: Graph, keys: list[str], size: tuple[int, int]) -> 
             await pilot.pause()
             after_key = app.export_screenshot()
             screen = debugger(app)
-            for widget in (screen.graph_view, screen.steps, screen.inspector):
-                widget.refresh()  # every line drawn again
+            screen.graph_view.repaint()  # every line drawn again, from scratch
+            screen.steps.repaint()
+            screen.inspector.refresh()
             await pilot.pause()
             if app.export_screenshot() != after_key:
                 stale.append(f"{k}:{key}")

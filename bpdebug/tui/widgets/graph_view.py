@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -14,7 +15,7 @@ from textual.strip import Strip
 
 from bpdebug.format import cell_width, fmt_short
 from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
-from bpdebug.tui.paint import paint_row
+from bpdebug.tui.paint import Piece, paint_row
 from bpdebug.tui.session import Session
 from bpdebug.tui.widgets.styled_lines import StyledLines
 
@@ -94,6 +95,8 @@ class GraphView(StyledLines, can_focus=True):
         width = label_width_for(self.labels.all_texts)
         self.layout_: Layout = layout(session.trace.graph, width)
         self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
+        self._blank_looks: dict[tuple[Style, Style], bool] = {}
+        self._pieces: dict[int, tuple[tuple[int, int], list[Piece]]] = {}  # row -> (view, pieces)
 
     def action_select(self, offset: int) -> None:
         self.post_message(self.SelectNode(offset))
@@ -133,12 +136,20 @@ class GraphView(StyledLines, can_focus=True):
         if (x, y) != (int(self.scroll_x), int(self.scroll_y)):
             self.scroll_to(x, y, animate=False, force=True, immediate=True)
 
-    def repaint(self, nodes: set[str | None] | None = None) -> None:
+    def repaint(self, nodes: set[str | None] | None = None, relabelled: str | None = None) -> None:
         """Redraw after a step, a selection or a theme change: only the rows of *nodes* (their
-        boxes and edges) when given, else every visible row."""
+        boxes and edges) when given, else every visible row. *relabelled* is the node of the
+        step just taken or undone: the labels on its edges changed."""
         if nodes is None:
+            self._pieces.clear()
             super().repaint()
             return
+        if relabelled is not None:
+            for edge in self.layout_.edges_of.get(relabelled, ()):
+                lane = self.layout_.lanes.get(edge)
+                if lane is not None:  # the value is written on the lane's row, the gradient below
+                    self._pieces.pop(lane.y, None)
+                    self._pieces.pop(lane.y + 1, None)
         for node in nodes:
             if node is not None:
                 for first, last in self.layout_.rows_of(node):
@@ -154,8 +165,10 @@ class GraphView(StyledLines, can_focus=True):
         current = session.current_node
         focus = session.focus_node
         active = self.layout_.edges_of.get(current or "", set())
-        pieces = paint_row(self.layout_, y + scroll_y, self.labels, x0, x1)
-        segments: list[Segment] = []
+        pieces = self._row_pieces(y + scroll_y, x0, x1)
+        blank_ok = self._blank_ok
+        texts: list[str] = []
+        styles: list[Style] = []
         drawn = x0  # the view is drawn up to here
         used = min(x0, pieces[0].x) if pieces else x0  # the row is taken up to here
         for piece in pieces:
@@ -179,13 +192,45 @@ class GraphView(StyledLines, can_focus=True):
                 style = style_of(role, mark, "breakpoint" if breakpoint else "", "bad" if bad else "")
             else:
                 style = style_of(role, "active" if _is_active(piece.ref, active) else "")
+            # One segment per run of a style, and blanks join the run before them when they
+            # would look the same in it: each segment costs ~40 bytes of escapes per frame.
             if first > drawn:
-                segments.append(Segment(" " * (first - drawn), base))
-            segments.append(Segment(_cells(text, first - piece.x, last - piece.x), style))
+                if styles and blank_ok(styles[-1]):
+                    texts[-1] += " " * (first - drawn)
+                else:
+                    texts.append(" " * (first - drawn))
+                    styles.append(base)
+            text = _cells(text, first - piece.x, last - piece.x)
+            if styles and (styles[-1] is style or (text.isspace() and blank_ok(styles[-1]))):
+                texts[-1] += text
+            else:
+                texts.append(text)
+                styles.append(style)
             drawn = last
         if drawn < x1:
-            segments.append(Segment(" " * (x1 - drawn), base))
-        return Strip(segments, x1 - x0)
+            texts.append(" " * (x1 - drawn))
+            styles.append(base)
+        return Strip([Segment(t, s) for t, s in zip(texts, styles, strict=True)], x1 - x0)
+
+    def _row_pieces(self, row: int, x0: int, x1: int) -> list[Piece]:
+        """The row's pieces, kept until its labels change: a step restyles many rows (the
+        current node's edges) but relabels only a few."""
+        kept = self._pieces.get(row)
+        if kept is None or kept[0] != (x0, x1):
+            kept = (x0, x1), paint_row(self.layout_, row, self.labels, x0, x1)
+            self._pieces[row] = kept
+        return kept[1]
+
+    def _blank_ok(self, style: Style) -> bool:
+        """Whether a blank in *style* looks like a blank in the base style."""
+        base = self.role_styles()["base"]
+        known = self._blank_looks.get((style, base))
+        if known is None:
+            known = style.bgcolor == base.bgcolor and not (
+                style.underline or style.reverse or style.strike or style.overline
+            )
+            self._blank_looks[style, base] = known
+        return known
 
 
 def _cells(text: str, start: int, end: int) -> str:
