@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from bpdebug.bundled import BundledGraph, bundled_graphs
 from bpdebug.engine import Trace
 from bpdebug.format import paragraphs
+from bpdebug.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.tui.session import Session
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector, esc
@@ -146,9 +147,11 @@ class DebuggerScreen(Screen):
         self.steps.border_title = "steps"
         self.graph_view.focus()
         self.update_view(follow=False)
+        self.call_after_refresh(freeze_live_objects)
 
     async def reload(self, trace: Trace) -> None:
         """Show a new trace of the (changed) graph, at the same step where its node still is."""
+        thaw_objects()  # the old trace may go
         session = Session(trace)
         session.carry_over(self.session)
         self.session = session
