@@ -84,8 +84,8 @@ class Inspector(ScrollView, can_focus=True):
     def show(self) -> None:
         """Show the focused node at the cursor, repainting only the lines that changed: a whole
         repaint of the panel costs Textual ~6 ms, most of a key press's budget."""
-        if not self.is_attached:  # a screen being swapped in: on_resize shows it once mounted
-            return
+        if not self.is_attached or not self.size.width:
+            return  # not laid out yet (wrapping to no width cost ~50 ms): on_resize shows it
         markup = self.text()
         before = self._strips
         scrolled = bool(self.scroll_y)
