@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -60,12 +62,17 @@ def key_text(keys: str) -> str:
 
 
 class StatusLine(Widget):
-    """The phase and step in the header. Unlike a Label, changing it lays nothing out again."""
+    """The phase and step in the header, right-aligned. Unlike a Label, changing it lays
+    nothing out again, and it paints its one line itself (Textual's text pipeline took
+    ~0.5 ms a step for it)."""
 
     text: reactive[str] = reactive("", layout=False)
 
-    def render(self) -> str:
-        return self.text
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        style = self.rich_style
+        text = self.text[-width:] if len(self.text) > width else self.text
+        return Strip([Segment(" " * (width - len(text)), style), Segment(text, style)], width)
 
 
 class KeyBar(Widget):
@@ -143,6 +150,8 @@ class DebuggerScreen(Screen):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        total = self.session.total
+        self.query_one("#status").styles.width = len(f"BACKWARD · step {total} of {total} ")
         self.graph_view.border_title = "graph"
         self.steps.border_title = "steps"
         self.graph_view.focus()
