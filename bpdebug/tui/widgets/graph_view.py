@@ -15,7 +15,7 @@ from textual.strip import Strip
 
 from bpdebug.format import cell_width, fmt_short
 from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
-from bpdebug.tui.paint import Piece, paint_row
+from bpdebug.tui.paint import paint_row
 from bpdebug.tui.session import Session
 from bpdebug.tui.widgets.styled_lines import StyledLines
 
@@ -95,8 +95,12 @@ class GraphView(StyledLines, can_focus=True):
         width = label_width_for(self.labels.all_texts)
         self.layout_: Layout = layout(session.trace.graph, width)
         self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
-        self._blank_looks: dict[tuple[Style, Style], bool] = {}
-        self._pieces: dict[int, tuple[tuple[int, int], list[Piece]]] = {}  # row -> (view, pieces)
+        self._blank_looks: dict[Style, bool] = {}
+        self._pieces: dict[int, tuple] = {}  # row -> (view, visible pieces, blanks after)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._blank_looks.clear()
 
     def action_select(self, offset: int) -> None:
         self.post_message(self.SelectNode(offset))
@@ -142,6 +146,7 @@ class GraphView(StyledLines, can_focus=True):
         step just taken or undone: the labels on its edges changed."""
         if nodes is None:
             self._pieces.clear()
+            self._blank_looks.clear()
             super().repaint()
             return
         if relabelled is not None:
@@ -165,71 +170,79 @@ class GraphView(StyledLines, can_focus=True):
         current = session.current_node
         focus = session.focus_node
         active = self.layout_.edges_of.get(current or "", set())
-        pieces = self._row_pieces(y + scroll_y, x0, x1)
-        blank_ok = self._blank_ok
+        visible, rest = self._visible_pieces(y + scroll_y, x0, x1)
+        blank_looks = self._blank_looks
+
+        def blank_ok(style: Style) -> bool:
+            known = blank_looks.get(style)
+            return self._blank_ok(style, base) if known is None else known
+
         texts: list[str] = []
         styles: list[Style] = []
-        drawn = x0  # the view is drawn up to here
-        used = min(x0, pieces[0].x) if pieces else x0  # the row is taken up to here
-        for piece in pieces:
-            if piece.x < used:  # under a piece already drawn: the first one wins
-                continue
-            role, text = piece.role, piece.text
-            end = piece.x + cell_width(text)
-            used = end
-            first, last = max(piece.x, x0), min(end, x1)
-            if first >= last:
-                continue
+        for gap, text, role, ref in visible:
             if role in ("node", "leaf", "caption"):
-                node_id = piece.ref
                 mark = ""
-                if node_id == current and role != "caption":
+                if ref == current and role != "caption":
                     mark = "current"
-                elif node_id == focus:
+                elif ref == focus:
                     mark = "selected"
-                breakpoint = role != "caption" and node_id in session.breakpoints
-                bad = role == "node" and session.is_bad(node_id)  # type: ignore[arg-type]
+                breakpoint = role != "caption" and ref in session.breakpoints
+                bad = role == "node" and session.is_bad(ref)  # type: ignore[arg-type]
                 style = style_of(role, mark, "breakpoint" if breakpoint else "", "bad" if bad else "")
             else:
-                style = style_of(role, "active" if _is_active(piece.ref, active) else "")
+                style = style_of(role, "active" if _is_active(ref, active) else "")
             # One segment per run of a style, and blanks join the run before them when they
             # would look the same in it: each segment costs ~40 bytes of escapes per frame.
-            if first > drawn:
+            if gap:
                 if styles and blank_ok(styles[-1]):
-                    texts[-1] += " " * (first - drawn)
+                    texts[-1] += " " * gap
                 else:
-                    texts.append(" " * (first - drawn))
+                    texts.append(" " * gap)
                     styles.append(base)
-            text = _cells(text, first - piece.x, last - piece.x)
-            if styles and (styles[-1] is style or (text.isspace() and blank_ok(styles[-1]))):
+            if styles and (
+                styles[-1] is style
+                or (text.isspace() and blank_ok(styles[-1]))
+            ):
                 texts[-1] += text
             else:
                 texts.append(text)
                 styles.append(style)
-            drawn = last
-        if drawn < x1:
-            texts.append(" " * (x1 - drawn))
+        if rest:
+            texts.append(" " * rest)
             styles.append(base)
         return Strip([Segment(t, s) for t, s in zip(texts, styles, strict=True)], x1 - x0)
 
-    def _row_pieces(self, row: int, x0: int, x1: int) -> list[Piece]:
-        """The row's pieces, kept until its labels change: a step restyles many rows (the
-        current node's edges) but relabels only a few."""
+    def _visible_pieces(self, row: int, x0: int, x1: int) -> tuple[list[tuple[int, str, str, object]], int]:
+        """The row's pieces cut to the view, as (blank cells before it, text, role, ref), and
+        the blank cells after the last. Kept until the row's labels change: a step restyles
+        many rows (the current node's edges) but relabels only a few."""
         kept = self._pieces.get(row)
         if kept is None or kept[0] != (x0, x1):
-            kept = (x0, x1), paint_row(self.layout_, row, self.labels, x0, x1)
+            pieces = paint_row(self.layout_, row, self.labels, x0, x1)
+            visible = []
+            drawn = x0  # the view is drawn up to here
+            used = min(x0, pieces[0].x) if pieces else x0  # the row is taken up to here
+            for piece in pieces:
+                if piece.x < used:  # under a piece already drawn: the first one wins
+                    continue
+                end = piece.x + cell_width(piece.text)
+                used = end
+                first, last = max(piece.x, x0), min(end, x1)
+                if first < last:
+                    text = _cells(piece.text, first - piece.x, last - piece.x)
+                    visible.append((first - drawn, text, piece.role, piece.ref))
+                    drawn = last
+            kept = (x0, x1), visible, x1 - drawn
             self._pieces[row] = kept
-        return kept[1]
+        return kept[1], kept[2]
 
-    def _blank_ok(self, style: Style) -> bool:
-        """Whether a blank in *style* looks like a blank in the base style."""
-        base = self.role_styles()["base"]
-        known = self._blank_looks.get((style, base))
-        if known is None:
-            known = style.bgcolor == base.bgcolor and not (
-                style.underline or style.reverse or style.strike or style.overline
-            )
-            self._blank_looks[style, base] = known
+    def _blank_ok(self, style: Style, base: Style) -> bool:
+        """Whether a blank in *style* looks like a blank in *base* (kept per style until the
+        styles change)."""
+        known = style.bgcolor == base.bgcolor and not (
+            style.underline or style.reverse or style.strike or style.overline
+        )
+        self._blank_looks[style] = known
         return known
 
 

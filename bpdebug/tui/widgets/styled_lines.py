@@ -15,14 +15,19 @@ class StyledLines(ScrollView):
     _combined: dict[tuple[str, ...], Style]
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda: self.repaint(), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        self._style_cache = None
+        self.repaint()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_cache = None  # a class (focus, a breakpoint of the screen) changed the styles
 
     def repaint(self) -> None:
-        self._style_cache = None
+        """Paint every visible line again (the styles are kept: notify_style_update drops
+        them when they change)."""
         self.refresh()
 
     def combined_style(self, role: str, *marks: str) -> Style:
