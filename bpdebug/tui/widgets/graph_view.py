@@ -116,28 +116,32 @@ class GraphView(StyledLines, can_focus=True):
     def follow(self, node_id: str | None) -> None:
         """Scroll so that *node_id* and the labels on either side of it are visible.
 
-        The view moves a page at a time, not a node at a time: when the node leaves it, the
-        node goes to the side the pass is moving away from (top left going forward, bottom
-        right going back), so the next steps are already in view. A scroll repaints the whole
-        panel, so scrolling on every step of a big graph made each step cost twice as much.
+        Nothing moves while the node, its caption and the lane it writes its value on are in
+        view. Otherwise the view moves a page, not a node: the node and its inputs go to the
+        side the pass is moving away from (top left going forward, bottom right going back),
+        so the next steps are already in view. A scroll repaints the whole panel, so
+        scrolling on every step of a big graph made each step cost twice as much.
         """
         box = self.layout_.boxes.get(node_id or "")
         if box is None:
             return
         lane = self.layout_.label_width + 6
+        width, height = self.scrollable_content_region.size
+        x0, y0 = int(self.scroll_x), int(self.scroll_y)
+        right = min(box.x + box.width + lane, self.virtual_size.width)
+        top, bottom = max(0, box.y - 2), min(box.y + 4, self.virtual_size.height)
+        if x0 <= box.x - 1 and right <= x0 + width and y0 <= top and bottom <= y0 + height:
+            return
         boxes = self.layout_.boxes
         graph = self.session.trace.graph
         inputs = graph.node(box.id).inputs if graph.is_node(box.id) else ()
         left = min([box.x - lane, *(boxes[i].x for i in inputs if i in boxes)])
         if left < 2 * lane:  # near the left edge: show the inputs' names too
             left = 0
-        left, right = max(0, left), min(box.x + box.width + lane, self.virtual_size.width)
-        top, bottom = max(0, box.y - 2), min(box.y + 4, self.virtual_size.height)
-        width, height = self.scrollable_content_region.size
         ahead = self.session.phase != "BACKWARD"
-        x = _page(int(self.scroll_x), width, left, right, ahead)
-        y = _page(int(self.scroll_y), height, top, bottom, ahead)
-        if (x, y) != (int(self.scroll_x), int(self.scroll_y)):
+        x = _page(x0, width, max(0, left), right, ahead)
+        y = _page(y0, height, top, bottom, ahead)
+        if (x, y) != (x0, y0):
             self.scroll_to(x, y, animate=False, force=True, immediate=True)
 
     def repaint(self, nodes: set[str | None] | None = None, relabelled: str | None = None) -> None:
