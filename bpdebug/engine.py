@@ -231,8 +231,17 @@ def _run(graph: Graph) -> Trace:
         elif type(g) is not float:
             g = _freeze(g)
         op = node.op
-        needs = None if op.elementwise else [i in diff_leaves or is_node(i) for i in node.inputs]
-        sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params, needs)
+        if op.elementwise and type(g) is float:  # the scalar hot path, without the call
+            locals_ = op.local(arguments[k], y, node.params)
+            if len(locals_) == 2 and type(locals_[0]) is float and type(locals_[1]) is float:
+                sent = [g * locals_[0], g * locals_[1]]
+            elif len(locals_) == 1 and type(locals_[0]) is float:
+                sent = [g * locals_[0]]
+            else:
+                sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params)
+        else:
+            needs = None if op.elementwise else [i in diff_leaves or is_node(i) for i in node.inputs]
+            sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params, needs)
         for position, input_id in enumerate(node.inputs):
             if is_node(input_id):  # a node read by a node on the path is on the path
                 on_path.add(input_id)
@@ -261,7 +270,9 @@ def _run(graph: Graph) -> Trace:
         if node.id in diff_nodes:
             grads[node.id] = _freeze(received[node.id])
 
-    anonymous = {name for name, leaf in graph.leaves.items() if leaf.anonymous}
-    public_values = {k: v for k, v in values.items() if k not in anonymous} if anonymous else dict(values)
+    public_values = dict(values)  # a copy in C, then the few anonymous constants out
+    for name, leaf in graph.leaves.items():
+        if leaf.anonymous:
+            del public_values[name]
     steps = Steps(graph, values, backward, wanted)
     return Trace(graph, MappingProxyType(public_values), MappingProxyType(grads), steps, len(graph.nodes))
