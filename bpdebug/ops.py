@@ -708,22 +708,35 @@ class SoftmaxWithLoss(Op):
             raise GraphError(f"labels t must be whole numbers from 0 to {classes - 1}")
         return whole
 
-    def forward(self, xs, params):
-        x, t = xs
+    _last: tuple = ()  # (x, t, rows, labels, log softmax) of the last call
+
+    def _parts(self, x: np.ndarray, t: Value) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """x's rows, the labels and the log softmax. The backward pass asks for the same
+        arrays (read-only, held here) the forward pass did: it gets them without the work."""
+        last = self._last
+        if last and last[0] is x and last[1] is t:
+            return last[2], last[3], last[4]
         rows = x.reshape(-1, x.shape[-1])
         labels = self._labels(x, t)
         with np.errstate(all="ignore"):
             log_p = _log_softmax(rows)
+        if not x.flags.writeable and not getattr(t, "flags", x.flags).writeable:
+            self._last = (x, t, rows, labels, log_p)
+        return rows, labels, log_p
+
+    def forward(self, xs, params):
+        x, t = xs
+        rows, labels, log_p = self._parts(x, t)
+        with np.errstate(all="ignore"):
             if labels is None:
                 return float(-(np.reshape(t, rows.shape) * log_p).sum() / len(rows))
             return float(-log_p[np.arange(len(rows)), labels].sum() / len(rows))
 
     def backward(self, xs, y, g, params, needs=None):
         x, t = xs
-        rows = x.reshape(-1, x.shape[-1])
-        labels = self._labels(x, t)
+        rows, labels, log_p = self._parts(x, t)
         with np.errstate(all="ignore"):
-            grad = np.exp(_log_softmax(rows))  # the softmax output y
+            grad = np.exp(log_p)  # the softmax output y
             if labels is None:
                 grad -= np.reshape(t, rows.shape)
             else:
