@@ -6,8 +6,8 @@ The view styles the pieces; tests read them as plain text. What each edge says c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from operator import itemgetter
+from typing import NamedTuple, Protocol
 
 from bpdebug.format import cell_width, pad_cells
 from bpdebug.tui.layout import BOX_CHARS, Box, E, Edge, Lane, Layout, Run, W
@@ -18,12 +18,14 @@ class Labels(Protocol):
     def grad(self, edge: Edge) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):  # a tuple: a row of a dense graph makes dozens, on every scroll
     x: int
     text: str
     role: str  # "leaf" "node" "caption" "line" "value" "grad" "space"
     ref: str | Edge | frozenset[Edge] | None = None  # the node id or the edge(s) drawn
+
+
+_x = itemgetter(0)  # a piece's x
 
 
 def paint_row(layout: Layout, row: int, labels: Labels, x0: int = 0, x1: int | None = None) -> list[Piece]:
@@ -67,7 +69,7 @@ def paint_row(layout: Layout, row: int, labels: Labels, x0: int = 0, x1: int | N
             pieces.append(Piece(start, "─" * (run.x + run.width - start), "line", run.edge))
     for col, (bits, edges) in joints.items():
         pieces.append(Piece(col, BOX_CHARS[bits], "line", frozenset(edges)))
-    pieces.sort(key=lambda p: p.x)
+    pieces.sort(key=_x)
     return pieces
 
 

@@ -24,6 +24,7 @@ from bpdebug.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.tui.session import Session
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector, esc
+from bpdebug.tui.widgets.panel import Panel
 from bpdebug.tui.widgets.steps import StepsView
 
 MIN_WIDTH, MIN_HEIGHT = 40, 12
@@ -142,9 +143,12 @@ class DebuggerScreen(Screen):
             yield StatusLine(id="status")
         with Vertical(id="body"):
             with Horizontal(id="main"):
-                yield self.graph_view
-                yield self.inspector
-            yield self.steps
+                with Panel(id="graph-panel"):
+                    yield self.graph_view
+                with Panel(id="inspector-panel"):
+                    yield self.inspector
+            with Panel(id="steps-panel"):
+                yield self.steps
         yield Static("The terminal is too small for bpdebug.\nMake it at least 40 × 12.", id="too-small")
         yield Static("", id="file-error", markup=False)
         yield KeyBar(id="keys")
@@ -152,8 +156,8 @@ class DebuggerScreen(Screen):
     def on_mount(self) -> None:
         total = self.session.total
         self.query_one("#status").styles.width = len(f"BACKWARD · step {total} of {total} ")
-        self.graph_view.border_title = "graph"
-        self.steps.border_title = "steps"
+        self.query_one("#graph-panel", Panel).set_title("graph")
+        self.query_one("#steps-panel", Panel).set_title("steps")
         self.graph_view.focus()
         self.update_view(follow=False)
         self.call_after_refresh(freeze_live_objects)
@@ -169,8 +173,9 @@ class DebuggerScreen(Screen):
         self.graph_view = GraphView(session, id="graph")
         self.inspector = Inspector(session, id="inspector")
         self.steps = StepsView(session, id="steps")
-        await self.query_one("#main").mount(self.graph_view, self.inspector)
-        await self.query_one("#body").mount(self.steps)
+        await self.query_one("#graph-panel").mount(self.graph_view)
+        await self.query_one("#inspector-panel").mount(self.inspector)
+        await self.query_one("#steps-panel").mount(self.steps)
         self.query_one("#file-error").display = False
         self.query_one("#title", Label).update(f" bpdebug — {trace.title}")
         self._shown = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -16,6 +16,7 @@ from bpdebug.explain import formula, forward_numbers, sent_items, upstream_text
 from bpdebug.format import fmt_num, paragraphs, shape_text
 from bpdebug.nonfinite import first_nonfinite, is_finite, step_is_finite
 from bpdebug.tui.session import Session
+from bpdebug.tui.widgets.panel import Panel
 
 GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
 DIGITS = 6  # significant digits for numbers in the inspector
@@ -73,9 +74,6 @@ class Inspector(ScrollView, can_focus=True):
         self._base = None
         self._wrapped: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # (markup, width) -> text
         self._wrapped_lines: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # the same, a line
-        self._title: str | None = None
-        self._position = ""  # the bottom border's "1–29 of 43 ↓"
-        self._whole_refresh_allowed = True
 
     def markup(self, value: Any, role: str = "value") -> str:
         width = self.scrollable_content_region.width - 1 if self.size.width > 10 else 38
@@ -102,36 +100,28 @@ class Inspector(ScrollView, can_focus=True):
         for first, count in _runs(changed):
             self.refresh_lines(first, count)
 
+    def _panel(self) -> Panel | None:
+        return self.parent if isinstance(self.parent, Panel) else None
+
     def _set_title(self, title: str) -> None:
-        """Change the border title, repainting the top border only (setting ``border_title``
-        repaints the whole widget)."""
-        if title == self._title:
-            return
-        self._title = title
-        self._border_text("border_title", title, 0)
+        panel = self._panel()
+        if panel is not None:
+            panel.set_title(title)
 
     def _show_position(self) -> None:
-        """Where the view is in a text taller than the panel, in the bottom border. A scrollbar
-        would be repainted whole whenever the text's length changes, ~2 ms a step."""
+        """Where the view is in a text taller than the panel, in the panel's bottom border. A
+        scrollbar would be repainted whole whenever the text's length changes, ~2 ms a step."""
+        panel = self._panel()
+        if panel is None:
+            return
         total, height = len(self._strips), self.scrollable_content_region.height
         text = ""
-        if total > height > 0 and self.styles.border_bottom[0] not in ("", "none"):
+        if total > height > 0 and panel.has_bottom_border:
             first = int(self.scroll_y) + 1
             last = min(total, first + height - 1)
             arrows = ("↑" if first > 1 else "") + ("↓" if last < total else "")
             text = f"{first}–{last} of {total} {arrows}" + ("" if self.has_focus else " · i scrolls")
-        if text != self._position:
-            self._position = text
-            self._border_text("border_subtitle", text, self.outer_size.height - 1)
-
-    def _border_text(self, attribute: str, text: str, row: int) -> None:
-        self._whole_refresh_allowed = False
-        try:
-            setattr(self, attribute, text)
-        finally:
-            self._whole_refresh_allowed = True
-        offset = self.content_offset
-        self.refresh(Region(-offset.x, row - offset.y, self.outer_size.width, 1))
+        panel.set_subtitle(text)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -142,11 +132,6 @@ class Inspector(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self._show_position()
-
-    def refresh(self, *regions: Region, **kwargs) -> Self:
-        if not regions and not self._whole_refresh_allowed:
-            return self
-        return super().refresh(*regions, **kwargs)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
