@@ -96,11 +96,13 @@ class GraphView(StyledLines, can_focus=True):
         self.layout_: Layout = layout(session.trace.graph, width)
         self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
         self._blank_looks: dict[Style, bool] = {}
+        self._pairs: dict[str, tuple[Style, Style]] = {}  # role -> (plain, on an active edge)
         self._pieces: dict[int, tuple] = {}  # row -> (view, visible pieces, blanks after)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._blank_looks.clear()
+        self._pairs.clear()
 
     def action_select(self, offset: int) -> None:
         self.post_message(self.SelectNode(offset))
@@ -151,6 +153,7 @@ class GraphView(StyledLines, can_focus=True):
         if nodes is None:
             self._pieces.clear()
             self._blank_looks.clear()
+            self._pairs.clear()
             super().repaint()
             return
         if relabelled is not None:
@@ -170,10 +173,11 @@ class GraphView(StyledLines, can_focus=True):
         x1 = x0 + self.size.width
         base = self.role_styles()["base"]
         style_of = self.combined_style
+        pairs = self._pairs
         session = self.session
         current = session.current_node
         focus = session.focus_node
-        active = self.layout_.edges_of.get(current or "", set())
+        active = self.layout_.edges_of.get(current or "", frozenset())
         visible, rest = self._visible_pieces(y + scroll_y, x0, x1)
         blank_looks = self._blank_looks
 
@@ -183,8 +187,8 @@ class GraphView(StyledLines, can_focus=True):
 
         texts: list[str] = []
         styles: list[Style] = []
-        for gap, text, role, ref in visible:
-            if role in ("node", "leaf", "caption"):
+        for gap, text, role, ref, edges, blank in visible:
+            if edges is None:  # a node, a leaf or a caption
                 mark = ""
                 if ref == current and role != "caption":
                     mark = "current"
@@ -194,7 +198,10 @@ class GraphView(StyledLines, can_focus=True):
                 bad = role == "node" and session.is_bad(ref)  # type: ignore[arg-type]
                 style = style_of(role, mark, "breakpoint" if breakpoint else "", "bad" if bad else "")
             else:
-                style = style_of(role, "active" if _is_active(ref, active) else "")
+                pair = pairs.get(role)
+                if pair is None:
+                    pair = pairs[role] = (style_of(role, ""), style_of(role, "active"))
+                style = pair[1] if active and not edges.isdisjoint(active) else pair[0]
             # One segment per run of a style, and blanks join the run before them when they
             # would look the same in it: each segment costs ~40 bytes of escapes per frame.
             if gap:
@@ -203,10 +210,7 @@ class GraphView(StyledLines, can_focus=True):
                 else:
                     texts.append(" " * gap)
                     styles.append(base)
-            if styles and (
-                styles[-1] is style
-                or (text.isspace() and blank_ok(styles[-1]))
-            ):
+            if styles and (styles[-1] is style or (blank and blank_ok(styles[-1]))):
                 texts[-1] += text
             else:
                 texts.append(text)
@@ -216,10 +220,11 @@ class GraphView(StyledLines, can_focus=True):
             styles.append(base)
         return Strip([Segment(t, s) for t, s in zip(texts, styles, strict=True)], x1 - x0)
 
-    def _visible_pieces(self, row: int, x0: int, x1: int) -> tuple[list[tuple[int, str, str, object]], int]:
-        """The row's pieces cut to the view, as (blank cells before it, text, role, ref), and
-        the blank cells after the last. Kept until the row's labels change: a step restyles
-        many rows (the current node's edges) but relabels only a few."""
+    def _visible_pieces(self, row: int, x0: int, x1: int) -> tuple[list[tuple], int]:
+        """The row's pieces cut to the view, as (blank cells before it, text, role, ref, the
+        edges it draws or None for a node's text, whether it is blank), and the blank cells
+        after the last. Kept until the row's labels change: a step restyles many rows (the
+        current node's edges) but relabels only a few."""
         kept = self._pieces.get(row)
         if kept is None or kept[0] != (x0, x1):
             pieces = paint_row(self.layout_, row, self.labels, x0, x1)
@@ -234,7 +239,14 @@ class GraphView(StyledLines, can_focus=True):
                 first, last = max(piece.x, x0), min(end, x1)
                 if first < last:
                     text = _cells(piece.text, first - piece.x, last - piece.x)
-                    visible.append((first - drawn, text, piece.role, piece.ref))
+                    ref = piece.ref
+                    if piece.role in ("node", "leaf", "caption"):
+                        edges = None
+                    elif isinstance(ref, frozenset):
+                        edges = ref
+                    else:
+                        edges = frozenset() if ref is None else frozenset((ref,))
+                    visible.append((first - drawn, text, piece.role, ref, edges, text.isspace()))
                     drawn = last
             kept = (x0, x1), visible, x1 - drawn
             self._pieces[row] = kept
@@ -268,11 +280,3 @@ def _page(start: int, size: int, first: int, end: int, ahead: bool) -> int:
     if end - first >= size:  # too big for the view: keep its end, where the node is, in view
         return max(0, end - size)
     return first if ahead else max(0, end - size)
-
-
-def _is_active(ref: object, active: set[Edge]) -> bool:
-    if not active or ref is None:
-        return False
-    if isinstance(ref, frozenset):
-        return not ref.isdisjoint(active)
-    return ref in active
