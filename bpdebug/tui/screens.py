@@ -206,12 +206,22 @@ class DebuggerScreen(Screen):
         if before is not None and abs(before[0] - shown[0]) <= 1:
             crossed = session.step_nodes[min(before[0], shown[0])] if before[0] != shown[0] else None
             self.graph_view.repaint({before[1], before[2], shown[1], shown[2]}, relabelled=crossed)
+            if crossed is not None:  # a step: the next one is likely the same way
+                self.call_after_refresh(self._paint_ahead, shown[0] - before[0])
         else:
             self.graph_view.repaint()
         self._shown = shown
         self.steps.follow()
         if follow:
             self.graph_view.follow(session.focus_node)
+
+    def _paint_ahead(self, direction: int) -> None:
+        """After the frame, prepare the graph rows of the next step in the same direction."""
+        session = self.session
+        cursor = session.cursor + direction
+        if 1 <= cursor <= session.total:
+            ahead = cursor <= session.forward_count or cursor == session.total  # as phase says
+            self.graph_view.paint_ahead(session.step_nodes[cursor - 1], ahead)
 
     def _move(self, moved: bool) -> None:
         if not moved:

@@ -9,7 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
@@ -96,6 +96,7 @@ class GraphView(StyledLines, can_focus=True):
         self.layout_: Layout = layout(session.trace.graph, width)
         self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
         self._blank_looks: dict[Style, bool] = {}
+        self._frame_width = 0
         self._pairs: dict[str, tuple[Style, Style]] = {}  # role -> (plain, on an active edge)
         self._pieces: dict[int, tuple] = {}  # row -> (view, visible pieces, blanks after)
 
@@ -124,27 +125,44 @@ class GraphView(StyledLines, can_focus=True):
         so the next steps are already in view. A scroll repaints the whole panel, so
         scrolling on every step of a big graph made each step cost twice as much.
         """
+        target = self.scroll_target(node_id, ahead=self.session.phase != "BACKWARD")
+        if target is not None:
+            self.scroll_to(*target, animate=False, force=True, immediate=True)
+
+    def scroll_target(self, node_id: str | None, ahead: bool) -> tuple[int, int] | None:
+        """Where follow() scrolls to show *node_id* (moving *ahead* or back), or None when
+        it need not scroll."""
         box = self.layout_.boxes.get(node_id or "")
         if box is None:
-            return
+            return None
         lane = self.layout_.label_width + 6
         width, height = self.scrollable_content_region.size
         x0, y0 = int(self.scroll_x), int(self.scroll_y)
         right = min(box.x + box.width + lane, self.virtual_size.width)
         top, bottom = max(0, box.y - 2), min(box.y + 4, self.virtual_size.height)
         if x0 <= box.x - 1 and right <= x0 + width and y0 <= top and bottom <= y0 + height:
-            return
+            return None
         boxes = self.layout_.boxes
         graph = self.session.trace.graph
         inputs = graph.node(box.id).inputs if graph.is_node(box.id) else ()
         left = min([box.x - lane, *(boxes[i].x for i in inputs if i in boxes)])
         if left < 2 * lane:  # near the left edge: show the inputs' names too
             left = 0
-        ahead = self.session.phase != "BACKWARD"
-        x = _page(x0, width, max(0, left), right, ahead)
-        y = _page(y0, height, top, bottom, ahead)
-        if (x, y) != (x0, y0):
-            self.scroll_to(x, y, animate=False, force=True, immediate=True)
+        x = min(_page(x0, width, max(0, left), right, ahead), max(0, self.virtual_size.width - width))
+        y = min(_page(y0, height, top, bottom, ahead), max(0, self.virtual_size.height - height))
+        return None if (x, y) == (x0, y0) else (x, y)
+
+    def paint_ahead(self, node_id: str, ahead: bool) -> None:
+        """If showing *node_id* will scroll the view, prepare the rows it will show now, while
+        the app waits for a key: that step's frame is then left with styling them (a new row
+        costs five times a kept one, and a scroll shows thirty)."""
+        target = self.scroll_target(node_id, ahead)
+        if target is None:
+            return
+        x, y = target
+        width, height = self.size  # what render_line paints
+        for row in range(y, y + height):
+            self._visible_pieces(row, x, x + width)
 
     def repaint(self, nodes: set[str | None] | None = None, relabelled: str | None = None) -> None:
         """Redraw after a step, a selection or a theme change: only the rows of *nodes* (their
@@ -167,10 +185,14 @@ class GraphView(StyledLines, can_focus=True):
                 for first, last in self.layout_.rows_of(node):
                     self.refresh_lines(first, last - first + 1)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_width = self.size.width  # looked up once a frame, not once a line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         x0 = int(scroll_x)
-        x1 = x0 + self.size.width
+        x1 = x0 + (self._frame_width or self.size.width)
         base = self.role_styles()["base"]
         style_of = self.combined_style
         pairs = self._pairs
