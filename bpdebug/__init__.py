@@ -4,15 +4,34 @@
 >>> trace = bpdebug.run(bpdebug.load("problem2"))
 >>> round(trace.grads["tax"], 9)
 650.0
+
+The names below are imported when first used, so that ``bpdebug --version`` or the app's
+start-up do not pay for numpy before they need it.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from bpdebug._version import __version__
-from bpdebug.engine import BackwardStep, ForwardStep, Trace, run
-from bpdebug.errors import GraphError
-from bpdebug.graph import Graph
-from bpdebug.loader import load, loads
+
+if TYPE_CHECKING:
+    from bpdebug.engine import BackwardStep, ForwardStep, Trace, run
+    from bpdebug.errors import GraphError
+    from bpdebug.graph import Graph
+    from bpdebug.loader import load, loads
+
+_HOMES = {
+    "BackwardStep": "bpdebug.engine",
+    "ForwardStep": "bpdebug.engine",
+    "Trace": "bpdebug.engine",
+    "run": "bpdebug.engine",
+    "GraphError": "bpdebug.errors",
+    "Graph": "bpdebug.graph",
+    "load": "bpdebug.loader",
+    "loads": "bpdebug.loader",
+}
 
 __all__ = [
     "BackwardStep",
@@ -25,3 +44,16 @@ __all__ = [
     "loads",
     "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'bpdebug' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -67,6 +67,10 @@ def _main(argv: list[str] | None) -> int:
             _parser().error("--trace, --check and --watch need a GRAPH")
         return _open_app(None)
 
+    if not (args.trace or args.check):
+        from bpdebug.gcpause import collector_off_for_startup
+
+        collector_off_for_startup()  # before numpy and textual are imported
     from bpdebug.errors import GraphError
     from bpdebug.loader import load
 
@@ -95,6 +99,9 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _open_app(graph: object, watch: bool = False) -> int:
+    from bpdebug.gcpause import collector_off_for_startup
+
+    collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 
     BpdebugApp(graph, watch=watch).run()  # type: ignore[arg-type]

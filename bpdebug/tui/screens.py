@@ -341,6 +341,7 @@ class StartScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
         self._describe(0)
+        self.call_after_refresh(freeze_live_objects)
 
     @on(OptionList.OptionHighlighted)
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
