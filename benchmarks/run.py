@@ -79,7 +79,7 @@ def main() -> int:
     b, m = statistics.median(start["bpdebug"]), statistics.median(start["minimal"])
     rows.append(
         (
-            "first frame, problem 2 (median of 7; min–max)",
+            f"first frame, problem 2 (median of {app_cases.STARTS}; min–max)",
             f"{ms(b)} ({ms(min(start['bpdebug']))}–{ms(max(start['bpdebug']))})",
             f"minimal app {ms(m)}",
             f"{b / m:.2f}×",
@@ -95,7 +95,7 @@ def main() -> int:
         ratio = s["median"] / base["median"]
         rows.append(
             (
-                f"key → frame, {name} (40 keys: median, p90)",
+                f"key → frame, {name} ({app_cases.KEYS} keys: median, p90)",
                 f"{ms(s['median'])}, p90 {ms(s['p90'])}",
                 f"minimal app {ms(base['median'])}, p90 {ms(base['p90'])}",
                 f"{ratio:.2f}×",

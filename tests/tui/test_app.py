@@ -267,6 +267,8 @@ async def test_the_inspector_text_reads_the_same_parsed_line_by_line(name: str) 
     """The inspector parses and caches its markup a line at a time: no style may span lines."""
     from textual.content import Content
 
+    from bpdebug.tui.widgets.inspector import _line_content
+
     app = app_for(name)
     async with app.run_test(size=(120, 40)):
         screen = debugger(app)
@@ -278,3 +280,6 @@ async def test_the_inspector_text_reads_the_same_parsed_line_by_line(name: str) 
                 markup = screen.inspector.text()
                 whole = Content.from_markup(markup).plain
                 assert "\n".join(Content.from_markup(line).plain for line in markup.split("\n")) == whole
+                for line in markup.split("\n"):  # the quick way to parse a line, checked
+                    quick, full = _line_content(line), Content.from_markup(line)
+                    assert [(t, str(s)) for t, s in quick.render()] == [(t, str(s)) for t, s in full.render()]
