@@ -8,7 +8,7 @@ from rich.segment import Segment
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -155,14 +155,13 @@ class DebuggerScreen(Screen):
         with Horizontal(id="top"):
             yield Label(f" bpdebug — {esc(self.session.trace.title)}", id="title", markup=False)
             yield StatusLine(id="status")
-        with Vertical(id="body"):
-            with Horizontal(id="main"):
-                with Panel(id="graph-panel"):
-                    yield self.graph_view
-                with Panel(id="inspector-panel"):
-                    yield self.inspector
-            with Panel(id="steps-panel"):
-                yield self.steps
+        # the screen is a grid (see bpdebug.tcss): no container rows to paint around the panels
+        with Panel(id="graph-panel"):
+            yield self.graph_view
+        with Panel(id="inspector-panel"):
+            yield self.inspector
+        with Panel(id="steps-panel"):
+            yield self.steps
         yield Static("The terminal is too small for bpdebug.\nMake it at least 40 × 12.", id="too-small")
         yield Static("", id="file-error", markup=False)
         yield KeyBar(id="keys")
