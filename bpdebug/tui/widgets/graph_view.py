@@ -180,10 +180,25 @@ class GraphView(StyledLines, can_focus=True):
                 if lane is not None:  # the value is written on the lane's row, the gradient below
                     self._pieces.pop(lane.y, None)
                     self._pieces.pop(lane.y + 1, None)
-        for node in nodes:
-            if node is not None:
-                for first, last in self.layout_.rows_of(node):
-                    self.refresh_lines(first, last - first + 1)
+        # the visible rows to paint again, merged into runs and refreshed in one call
+        top = int(self.scroll_y)
+        bottom = top + self.size.height - 1
+        spans = sorted(
+            (max(first, top), min(last, bottom))
+            for node in nodes
+            if node is not None
+            for first, last in self.layout_.rows_of(node)
+            if last >= top and first <= bottom
+        )
+        runs: list[list[int]] = []
+        for first, last in spans:
+            if runs and first <= runs[-1][1] + 1:
+                runs[-1][1] = max(runs[-1][1], last)
+            else:
+                runs.append([first, last])
+        if runs:
+            width = max(self.virtual_size.width, self.size.width)
+            self.refresh(*(Region(0, first - top, width, last - first + 1) for first, last in runs))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame_width = self.size.width  # looked up once a frame, not once a line

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from rich.segment import Segment
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -109,8 +109,9 @@ class Inspector(ScrollView, can_focus=True):
             for row in range(max(len(before), len(self._strips)))
             if row >= len(before) or row >= len(self._strips) or before[row] != self._strips[row]
         ]
-        for first, count in _runs(changed):
-            self.refresh_lines(first, count)
+        if changed:  # one call: each refresh costs Textual some bookkeeping
+            width = self.size.width
+            self.refresh(*(Region(0, first, width, count) for first, count in _runs(changed)))
 
     def _panel(self) -> Panel | None:
         return self.parent if isinstance(self.parent, Panel) else None
