@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
@@ -119,10 +119,14 @@ class StepsView(StyledLines, can_focus=True):
         first = min(cursor, self.session.cursor) - 1
         last = max(cursor, self.session.cursor) - 1
         top = int(self.scroll_y)
-        for a, b in ((first, last), (highlight, highlight)):
-            a, b = max(a, top), min(b, top + height - 1)  # a jump may span thousands of rows
-            if b >= a:
-                self.refresh_lines(a, b - a + 1)
+        width = max(self.virtual_size.width, self.size.width)
+        regions = [
+            Region(0, a - top, width, b - a + 1)
+            for a, b in ((max(first, top), min(last, top + height - 1)), (highlight, highlight))
+            if b >= a and top <= a < top + height  # a jump may span thousands of rows
+        ]
+        if regions:
+            self.refresh(*regions)  # one call: each costs Textual some bookkeeping
 
     def on_resize(self) -> None:
         self.follow()  # a smaller panel may have lost the current step from view
