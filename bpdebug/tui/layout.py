@@ -101,6 +101,10 @@ class Layout:
     _row_xs: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _cell_cols: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _vline_cols: list[int] | None = field(default=None, repr=False)
+    # a graph read a step at a time (over SWEEP_NODES): its edges' verticals are not
+    # highlighted, so a step changes the rows where its edges run across, not their height
+    dense: bool = False
+    _across_rows: dict[Edge, list[int]] | None = field(default=None, repr=False)
 
     def items_between(self, row: int, x0: int, x1: int) -> list[Box | Lane | Run]:
         """The items of *row* that reach into columns x0..x1-1 (rows are sorted by x)."""
@@ -148,6 +152,24 @@ class Layout:
         if box is not None:
             ranges.append((box.y - 1, box.y + 1))
         ranges.extend(self.edge_rows[e] for e in self.edges_of.get(node, ()) if e in self.edge_rows)
+        return ranges
+
+    def rows_across_of(self, node: str) -> list[tuple[int, int]]:
+        """Like rows_of, but of the node's edges only the rows where they run across (their
+        lanes, value and gradient rows, and runs): what a step changes in a dense graph."""
+        if self._across_rows is None:
+            across: dict[Edge, list[int]] = defaultdict(list)
+            for row, items in self.rows.items():
+                for item in items:
+                    if isinstance(item, (Lane, Run)):
+                        across[item.edge].append(row)
+            self._across_rows = dict(across)
+        ranges = []
+        box = self.boxes.get(node)
+        if box is not None:
+            ranges.append((box.y - 1, box.y + 1))
+        for edge in self.edges_of.get(node, ()):
+            ranges.extend((row, row + 1) for row in self._across_rows.get(edge, ()))
         return ranges
 
     def box_at(self, x: int, y: int) -> Box | None:
@@ -434,6 +456,7 @@ def _layout(graph: Graph, label_width: int, leaves_left: bool | None) -> Layout:
         {edge: (a, b) for edge, (a, b) in spans.items()},
         widest,
         dict(vlines),
+        dense=len(graph.nodes) > SWEEP_NODES,
     )
 
 

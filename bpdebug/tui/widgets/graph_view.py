@@ -183,11 +183,12 @@ class GraphView(StyledLines, can_focus=True):
         # the visible rows to paint again, merged into runs and refreshed in one call
         top = int(self.scroll_y)
         bottom = top + self.size.height - 1
+        rows_of = self.layout_.rows_across_of if self.layout_.dense else self.layout_.rows_of
         spans = sorted(
             (max(first, top), min(last, bottom))
             for node in nodes
             if node is not None
-            for first, last in self.layout_.rows_of(node)
+            for first, last in rows_of(node)
             if last >= top and first <= bottom
         )
         runs: list[list[int]] = []
@@ -279,8 +280,8 @@ class GraphView(StyledLines, can_focus=True):
                     ref = piece.ref
                     if piece.role in ("node", "leaf", "caption"):
                         edges = None
-                    elif isinstance(ref, frozenset):
-                        edges = ref
+                    elif isinstance(ref, frozenset):  # a joint or a vertical
+                        edges = frozenset() if self.layout_.dense else ref
                     else:
                         edges = frozenset() if ref is None else frozenset((ref,))
                     visible.append((first - drawn, text, piece.role, ref, edges, text.isspace()))
