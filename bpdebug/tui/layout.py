@@ -170,6 +170,9 @@ class Layout:
             ranges.append((box.y - 1, box.y + 1))
         for edge in self.edges_of.get(node, ()):
             ranges.extend((row, row + 1) for row in self._across_rows.get(edge, ()))
+            source = self.boxes.get(edge[0])
+            if source is not None:  # the line from the source's symbol to its first lane
+                ranges.append((source.y, source.y))
         return ranges
 
     def box_at(self, x: int, y: int) -> Box | None:
