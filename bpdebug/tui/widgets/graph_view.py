@@ -100,8 +100,8 @@ class GraphView(StyledLines, can_focus=True):
         self._pairs: dict[str, tuple[Style, Style]] = {}  # role -> (plain, on an active edge)
         self._pieces: dict[int, tuple] = {}  # row -> (view, visible pieces, blanks after)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def drop_styles(self) -> None:
+        super().drop_styles()
         self._blank_looks.clear()
         self._pairs.clear()
 
@@ -170,8 +170,6 @@ class GraphView(StyledLines, can_focus=True):
         step just taken or undone: the labels on its edges changed."""
         if nodes is None:
             self._pieces.clear()
-            self._blank_looks.clear()
-            self._pairs.clear()
             super().repaint()
             return
         if relabelled is not None:

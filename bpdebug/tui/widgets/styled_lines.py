@@ -1,4 +1,4 @@
-"""What the line-API views share: their component styles, looked up once per repaint."""
+"""What the line-API views share: their component styles, looked up once until they change."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.scroll_view import ScrollView
 class StyledLines(ScrollView):
     """A ScrollView that paints rows itself. ``render_line`` runs for every visible row of
     every frame, so the styles of its COMPONENT_CLASSES (``graph--value`` → ``value``) and its
-    base style are looked up once per repaint and kept until the next one or a theme change."""
+    base style are looked up once and kept until the styles change (``drop_styles``)."""
 
     _style_cache: dict[str, Style] | None = None
     _combined: dict[tuple[str, ...], Style]
@@ -18,20 +18,24 @@ class StyledLines(ScrollView):
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
-        self._style_cache = None
+        self.drop_styles()
         self.repaint()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._style_cache = None  # a class (focus, a breakpoint of the screen) changed the styles
+        self.drop_styles()  # a class (focus, a breakpoint of the screen) changed the styles
+
+    def drop_styles(self) -> None:
+        """Forget the styles and what was made from them (a subclass that keeps more made from
+        them forgets that here too): the one place they are dropped."""
+        self._style_cache = None
 
     def repaint(self) -> None:
-        """Paint every visible line again (the styles are kept: notify_style_update drops
-        them when they change)."""
+        """Paint every visible line again (the styles are kept until they change)."""
         self.refresh()
 
     def combined_style(self, role: str, *marks: str) -> Style:
-        """The base style plus *role*'s plus each non-empty mark's, made once per repaint."""
+        """The base style plus *role*'s plus each non-empty mark's, made once until the styles change."""
         styles = self.role_styles()
         key = (role, *marks)
         style = self._combined.get(key)
