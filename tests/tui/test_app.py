@@ -6,6 +6,7 @@ import pytest
 
 import bpdebug
 import bpdebug.bundled
+from benchmarks.graphs import random_scalar_graph
 from bpdebug.tui.app import BpdebugApp
 from bpdebug.tui.screens import DebuggerScreen, HelpScreen, StartScreen
 from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
@@ -195,11 +196,34 @@ async def test_the_inspector_says_where_its_view_is_in_a_long_text() -> None:
         height = inspector.scrollable_content_region.height
         total = inspector.virtual_size.height
         assert total > height
-        assert debugger(app).query_one("#inspector-panel").border_subtitle == f"1–{height} of {total} ↓ · i scrolls"
+        assert (
+            debugger(app).query_one("#inspector-panel").border_subtitle
+            == f"1–{height} of {total} ↓ · i scrolls"
+        )
         await pilot.press("i", "down", "down")
         assert debugger(app).query_one("#inspector-panel").border_subtitle == f"3–{height + 2} of {total} ↑↓"
         await pilot.press("g", "home")  # a text that fits says nothing
         assert debugger(app).query_one("#inspector-panel").border_subtitle == ""
+
+
+async def test_a_big_graph_says_where_its_view_is_instead_of_scrollbars() -> None:
+    app = BpdebugApp(bpdebug.loads(random_scalar_graph(300, seed=5)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = debugger(app).graph_view
+        panel = debugger(app).query_one("#graph-panel")
+        height, width = view.scrollable_content_region.height, view.scrollable_content_region.width
+        rows, columns = view.virtual_size.height, view.virtual_size.width
+        assert rows > height and columns > width
+        assert panel.border_subtitle == f"rows 1–{height} of {rows} ↓ · columns 1–{width} of {columns} →"
+        assert not view.show_vertical_scrollbar or view.styles.scrollbar_size_vertical == 0
+        await pilot.press(*["n"] * 40)  # the view follows the pass down and to the right
+        top, left = int(view.scroll_y), int(view.scroll_x)
+        assert (top, left) != (0, 0)
+        assert f"rows {top + 1}–{top + height} of {rows}" in panel.border_subtitle
+        assert f"columns {left + 1}–{left + width} of {columns}" in panel.border_subtitle
+        await pilot.resize_terminal(80, 24)  # no bottom border there: the scrollbars say it
+        await pilot.pause()
+        assert view.styles.scrollbar_size_vertical == 1
 
 
 async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path) -> None:

@@ -106,7 +106,13 @@ class StepsView(StyledLines, can_focus=True):
         if height:
             top = int(self.scroll_y)
             if not top + 1 <= row <= top + height - 2:  # scroll (costly) only when it leaves view
-                target = max(0, row - height // 2)
+                # a row of context either side, and the rest of the view on the side the cursor
+                # moves to: it scrolls every few steps instead of every other one
+                backwards = shown is not None and self.session.cursor < shown[0]
+                if height < 3:
+                    target = max(0, row - height // 2)
+                else:
+                    target = max(0, row - height + 2 if backwards else row - 1)
                 if target != top:
                     self.scroll_to(y=target, animate=False, immediate=True)
                     shown = None
