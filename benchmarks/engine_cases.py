@@ -137,7 +137,7 @@ def mnist_case() -> dict:
     import bpdebug
 
     graph = bpdebug.load("mnist_784_50_10")
-    times = interleaved({"bpdebug": lambda: bpdebug.run(graph), "numpy": numpy_two_layer()}, 40)
+    times = interleaved({"bpdebug": lambda: bpdebug.run(graph), "numpy": numpy_two_layer()}, 150)
     return {k: statistics.median(v) for k, v in times.items()} | {
         f"{k}_spread": [min(v), max(v)] for k, v in times.items()
     }

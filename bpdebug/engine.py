@@ -63,7 +63,13 @@ class _Backward(NamedTuple):
     node: Node
     upstream: Any
     sent: list[Any]
-    locals: list[Any] | None
+    locals: list[Any] | None  # or _LATER: an element-wise op on arrays, asked when shown
+
+
+# An element-wise op's local derivatives of arrays are as big as its inputs, and only a step
+# that is shown needs them: they are computed from the recorded values when its record is
+# built (the 784-50-10 net's ReLU made a 100×50 array for nothing on every run).
+_LATER: list[Any] = []
 
 
 class Steps(Sequence[Step]):
@@ -113,11 +119,15 @@ class Steps(Sequence[Step]):
         raw = self._backward[index - self._forward_count]
         node = raw.node
         local: dict[str, Any] | None = None
-        if raw.locals is not None:
+        locals_ = raw.locals
+        if locals_ is _LATER:
+            values = self._values
+            locals_ = node.op.local([values[i] for i in node.inputs], values[node.id], node.params)
+        if locals_ is not None:
             local = {}
             for position, input_id in enumerate(node.inputs):
                 if raw.sent[position] is not None and input_id in self._wanted:
-                    _record_local(local, input_id, raw.locals[position], self._values[input_id])
+                    _record_local(local, input_id, locals_[position], self._values[input_id])
         downstream = self._downstream(index - self._forward_count)
         contributions = tuple(self.sources().get(node.id, ()))
         return BackwardStep(index + 1, node.id, node.op.name, raw.upstream, contributions, local, downstream)
@@ -239,8 +249,10 @@ def _run(graph: Graph) -> Trace:
                 sent = [g * locals_[0]]
             else:
                 sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params)
+        elif op.elementwise:  # arrays: the local derivatives are made when a step is shown
+            sent, locals_ = op.backward(arguments[k], y, g, node.params), _LATER
         else:
-            needs = None if op.elementwise else [i in diff_leaves or is_node(i) for i in node.inputs]
+            needs = [i in diff_leaves or is_node(i) for i in node.inputs]
             sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params, needs)
         for position, input_id in enumerate(node.inputs):
             if is_node(input_id):  # a node read by a node on the path is on the path

@@ -198,3 +198,34 @@ def test_engine_does_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_array_steps_get_their_local_derivatives_when_first_read() -> None:
+    trace = trace_of(
+        """
+        [inputs]
+        x = [[-1.0, 2.0], [3.0, -4.0]]
+        w = [[0.5, 0.25], [2.0, 1.0]]
+        [[nodes]]
+        id = "m"
+        op = "mul"
+        inputs = ["x", "w"]
+        [[nodes]]
+        id = "r"
+        op = "relu"
+        inputs = ["m"]
+        [[nodes]]
+        id = "s"
+        op = "sum"
+        inputs = ["r"]
+        """
+    )
+    steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
+    assert steps["r"].local["m"].tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert steps["m"].local["x"].tolist() == [[0.5, 0.25], [2.0, 1.0]]
+    assert steps["m"].local["w"].tolist() == [[-1.0, 2.0], [3.0, -4.0]]
+    for step in steps.values():
+        if step.local is not None:  # what is sent is exactly upstream × local
+            for key, local in step.local.items():
+                assert (step.downstream[key] == step.upstream * local).all()
+                assert not local.flags.writeable

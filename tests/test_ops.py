@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bpdebug.errors import GraphError
 from bpdebug.ops import OPS, unbroadcast
 from tests.numeric import numerical_grad
 
@@ -197,3 +198,33 @@ def test_every_op_explains_itself(name: str) -> None:
             assert "∂L/∂y" in op.sent_formula(i, names, params, "y")
         if op.elementwise:
             assert op.local_formula(i, names, params, "y")
+
+
+def test_relu_backward_is_upstream_times_local_to_the_bit() -> None:
+    op = OPS["relu"]
+    x = np.array([[-2.0, 0.0, 3.0, 1e-300], [5.0, -0.0, -1e-300, 7.0]])
+    g = np.array([[-1.5, 2.0, -3.0, np.inf], [np.nan, -np.inf, 4.0, -0.0]])
+    y = op.forward([x], {})
+    shortcut = op.backward([x], y, g, {})[0]
+    with np.errstate(all="ignore"):
+        by_local = g * op.local([x], y, {})[0]
+    assert shortcut.tobytes() == by_local.tobytes()  # signed zeros and nan included
+
+
+def test_softmax_labels_are_checked_again_for_another_array() -> None:
+    op = OPS["softmax_with_loss"]
+    x = np.zeros((2, 3))
+    x.setflags(write=False)
+    good = np.array([0.0, 2.0])
+    good.setflags(write=False)
+    assert op.forward([x, good], {}) == pytest.approx(np.log(3))
+    bad = np.array([0.0, 3.0])
+    bad.setflags(write=False)
+    with pytest.raises(GraphError, match="whole numbers from 0 to 2"):
+        op.forward([x + 0.0, bad], {})
+    # a writeable t is never remembered: changing it in place is seen
+    changing = np.array([0.0, 1.0])
+    op.forward([np.zeros((2, 3)), changing], {})
+    changing[1] = 7.0
+    with pytest.raises(GraphError):
+        op.forward([np.zeros((2, 3)), changing], {})
