@@ -224,6 +224,7 @@ async def test_a_big_graph_says_where_its_view_is_instead_of_scrollbars() -> Non
         await pilot.resize_terminal(80, 24)  # no bottom border there: the scrollbars say it
         await pilot.pause()
         assert view.styles.scrollbar_size_vertical == 1
+        assert view.vertical_scrollbar.position == view.scroll_y > 0  # not left where it was hidden
 
 
 async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path) -> None:

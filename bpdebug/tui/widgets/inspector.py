@@ -9,7 +9,6 @@ import numpy as np
 from rich.segment import Segment
 from textual.content import Content
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
@@ -19,6 +18,7 @@ from bpdebug.format import fmt_num, paragraphs, shape_text
 from bpdebug.nonfinite import first_nonfinite, is_finite, step_is_finite
 from bpdebug.tui.session import Session
 from bpdebug.tui.widgets.panel import Panel
+from bpdebug.tui.widgets.quiet_scroll import QuietScrollView
 
 GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
 DIGITS = 6  # significant digits for numbers in the inspector
@@ -60,7 +60,7 @@ def grid(value: np.ndarray, width: int = 38) -> str:
     return note + "\n" + "\n".join(lines)
 
 
-class Inspector(ScrollView, can_focus=True):
+class Inspector(QuietScrollView, can_focus=True):
     """The focused node: formula, inputs and value; upstream, local derivatives, what is sent.
 
     A line-API view: the text is wrapped to the panel's width once per step and its lines are

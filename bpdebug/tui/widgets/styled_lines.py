@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rich.style import Style
-from textual.scroll_view import ScrollView
+
+from bpdebug.tui.widgets.quiet_scroll import QuietScrollView
 
 
-class StyledLines(ScrollView):
-    """A ScrollView that paints rows itself. ``render_line`` runs for every visible row of
+class StyledLines(QuietScrollView):
+    """A scroll view that paints rows itself. ``render_line`` runs for every visible row of
     every frame, so the styles of its COMPONENT_CLASSES (``graph--value`` → ``value``) and its
     base style are looked up once and kept until the styles change (``drop_styles``)."""
 
