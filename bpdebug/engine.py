@@ -185,8 +185,7 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return float(value)
-        if value.flags.writeable:
-            value.setflags(write=False)
+        value.setflags(write=False)  # asking first (value.flags) cost as much as setting it
         return value
     return float(value)
 

@@ -568,14 +568,17 @@ class Affine(Op):
 
     def forward(self, xs, params):
         x, w, b = xs
-        return x.reshape(x.shape[0], -1) @ w + b
+        return (x if x.ndim == 2 else x.reshape(x.shape[0], -1)) @ w + b
 
     def backward(self, xs, y, g, params, needs=None):
+        # each numpy call costs microseconds even on small arrays: reshape only images (4-D X)
         x, w, _ = xs
         every = needs is None
+        flat = x.ndim == 2
+        dx = g @ w.T if every or needs[0] else None
         return [
-            (g @ w.T).reshape(x.shape) if every or needs[0] else None,
-            x.reshape(x.shape[0], -1).T @ g if every or needs[1] else None,
+            dx if dx is None or flat else dx.reshape(x.shape),
+            (x if flat else x.reshape(x.shape[0], -1)).T @ g if every or needs[1] else None,
             g.sum(axis=0) if every or needs[2] else None,
         ]
 
@@ -718,50 +721,51 @@ class SoftmaxWithLoss(Op):
     _last: tuple = ()  # (x, t, rows, labels, log softmax) of the last call
     _last_labels: tuple = ()  # (t, x's shape, labels) of the last read-only t checked
 
-    def _checked_labels(self, x: np.ndarray, t: Value) -> np.ndarray | None:
-        """The labels, checked once per label array: a graph's t is a read-only leaf, run
-        again and again by --check and by every reload."""
+    def _checked_labels(self, x: np.ndarray, t: Value) -> tuple[np.ndarray, np.ndarray] | None:
+        """The labels as (row numbers, class indices), checked once per label array: a
+        graph's t is a read-only leaf, run again and again by --check and by every reload."""
         last = self._last_labels
         if last and last[0] is t and last[1] == x.shape:
             return last[2]
         labels = self._labels(x, t)
+        picked = None if labels is None else (np.arange(len(labels)), labels)
         if isinstance(t, np.ndarray) and not t.flags.writeable:
-            self._last_labels = (t, x.shape, labels)
-        return labels
+            self._last_labels = (t, x.shape, picked)
+        return picked
 
-    def _parts(self, x: np.ndarray, t: Value) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-        """x's rows, the labels and the log softmax. The backward pass asks for the same
-        arrays (read-only, held here) the forward pass did: it gets them without the work."""
+    def _parts(self, x: np.ndarray, t: Value) -> tuple[np.ndarray, tuple | None, np.ndarray]:
+        """x's rows, the labels' (row, class) indices and the log softmax. The backward pass
+        asks for the same arrays (read-only, held here) the forward pass did: it gets them
+        without the work. Called under np.errstate."""
         last = self._last
         if last and last[0] is x and last[1] is t:
             return last[2], last[3], last[4]
-        rows = x.reshape(-1, x.shape[-1])
-        labels = self._checked_labels(x, t)
-        with np.errstate(all="ignore"):
-            log_p = _log_softmax(rows)
+        rows = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+        picked = self._checked_labels(x, t)
+        log_p = _log_softmax(rows)
         if not x.flags.writeable and not getattr(t, "flags", x.flags).writeable:
-            self._last = (x, t, rows, labels, log_p)
-        return rows, labels, log_p
+            self._last = (x, t, rows, picked, log_p)
+        return rows, picked, log_p
 
     def forward(self, xs, params):
         x, t = xs
-        rows, labels, log_p = self._parts(x, t)
         with np.errstate(all="ignore"):
-            if labels is None:
+            rows, picked, log_p = self._parts(x, t)
+            if picked is None:
                 return float(-(np.reshape(t, rows.shape) * log_p).sum() / len(rows))
-            return float(-log_p[np.arange(len(rows)), labels].sum() / len(rows))
+            return float(-log_p[picked].sum() / len(rows))
 
     def backward(self, xs, y, g, params, needs=None):
         x, t = xs
-        rows, labels, log_p = self._parts(x, t)
         with np.errstate(all="ignore"):
+            rows, picked, log_p = self._parts(x, t)
             grad = np.exp(log_p)  # the softmax output y
-            if labels is None:
+            if picked is None:
                 grad -= np.reshape(t, rows.shape)
             else:
-                grad[np.arange(len(rows)), labels] -= 1.0
+                grad[picked] -= 1.0
             grad *= g / len(rows)
-        return [grad.reshape(x.shape), None]
+        return [grad if x.ndim == 2 else grad.reshape(x.shape), None]
 
     def formula(self, names, params, out="y"):
         return f"{out} = cross_entropy(softmax({_bare(names[0])}), {_bare(names[1])})"
