@@ -133,11 +133,14 @@ def numpy_two_layer():
     return forward_backward
 
 
+MNIST_RUNS = 150  # each ~1 ms: enough runs that the median moves by a few percent, not tens
+
+
 def mnist_case() -> dict:
     import bpdebug
 
     graph = bpdebug.load("mnist_784_50_10")
-    times = interleaved({"bpdebug": lambda: bpdebug.run(graph), "numpy": numpy_two_layer()}, 150)
+    times = interleaved({"bpdebug": lambda: bpdebug.run(graph), "numpy": numpy_two_layer()}, MNIST_RUNS)
     return {k: statistics.median(v) for k, v in times.items()} | {
         f"{k}_spread": [min(v), max(v)] for k, v in times.items()
     }

@@ -70,6 +70,7 @@ def main() -> int:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     from benchmarks import app_cases
+    from benchmarks.engine_cases import MNIST_RUNS
 
     compile_bytecode()
 
@@ -120,7 +121,7 @@ def main() -> int:
     ratio = mnist["bpdebug"] / mnist["numpy"]
     rows.append(
         (
-            "run(), 784-50-10 net, batch 100 (median of 40)",
+            f"run(), 784-50-10 net, batch 100 (median of {MNIST_RUNS})",
             ms(mnist["bpdebug"]),
             f"numpy by hand {ms(mnist['numpy'])}",
             f"{ratio:.2f}×",
