@@ -234,11 +234,9 @@ def _run(graph: Graph) -> Trace:
         if node_id not in on_path:
             continue
         y = values[node_id]
-        g = received.get(node_id)
+        g = received.get(node_id)  # read-only already: frozen when it was sent or summed
         if g is None:  # on the path, but only through positions that carry no gradient
             g = 0.0 if type(y) is float else _freeze(np.zeros(y.shape))
-        elif type(g) is not float:
-            g = _freeze(g)
         op = node.op
         if op.elementwise and type(g) is float:  # the scalar hot path, without the call
             locals_ = op.local(arguments[k], y, node.params)
@@ -264,7 +262,7 @@ def _run(graph: Graph) -> Trace:
             if type(grad) is not float:
                 grad = sent[position] = _freeze(grad)
             previous = received.get(input_id)
-            received[input_id] = grad if previous is None else previous + grad
+            received[input_id] = grad if previous is None else _freeze(previous + grad)
         backward.append(_new(_Backward, (node, g, sent, locals_)))
     diff_nodes = graph.grad_dependent & on_path  # type: ignore[attr-defined]
     wanted = diff_leaves | diff_nodes
@@ -275,11 +273,11 @@ def _run(graph: Graph) -> Trace:
             grad = received.get(name)
             if grad is None:
                 value = values[name]
-                grad = 0.0 if type(value) is float else np.zeros(value.shape)
-            grads[name] = _freeze(grad)
+                grad = 0.0 if type(value) is float else _freeze(np.zeros(value.shape))
+            grads[name] = grad
     for node in graph.nodes:
         if node.id in diff_nodes:
-            grads[node.id] = _freeze(received[node.id])
+            grads[node.id] = received[node.id]
 
     public_values = dict(values)  # a copy in C, then the few anonymous constants out
     for name, leaf in graph.leaves.items():

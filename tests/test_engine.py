@@ -229,3 +229,40 @@ def test_array_steps_get_their_local_derivatives_when_first_read() -> None:
             for key, local in step.local.items():
                 assert (step.downstream[key] == step.upstream * local).all()
                 assert not local.flags.writeable
+
+
+def test_every_recorded_array_is_read_only_fan_out_sums_included() -> None:
+    trace = trace_of(
+        """
+        [inputs]
+        x = [[1.0, -2.0], [0.5, 3.0]]
+        [[nodes]]
+        id = "a"
+        op = "tanh"
+        inputs = ["x"]
+        [[nodes]]
+        id = "b"
+        op = "mul"
+        inputs = ["a", "x"]
+        [[nodes]]
+        id = "c"
+        op = "add"
+        inputs = ["a", "b"]
+        [[nodes]]
+        id = "s"
+        op = "sum"
+        inputs = ["c"]
+        """
+    )
+    arrays = [*trace.values.values(), *trace.grads.values()]
+    for step in trace.steps:
+        if isinstance(step, BackwardStep):
+            arrays += [step.upstream, *step.downstream.values(), *(c.grad for c in step.contributions)]
+            arrays += [] if step.local is None else list(step.local.values())
+    arrays = [a for a in arrays if isinstance(a, np.ndarray)]
+    assert len(arrays) > 10
+    for array in arrays:
+        with pytest.raises(ValueError):
+            array[...] = 0
+    upstream_of_a = next(s.upstream for s in trace.steps if isinstance(s, BackwardStep) and s.node == "a")
+    assert upstream_of_a is trace.grads["a"]  # the sum of what b and c sent, recorded once
