@@ -248,9 +248,9 @@ def _run(graph: Graph) -> Trace:
                 sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params)
         elif op.elementwise:  # arrays: the local derivatives are made when a step is shown
             sent, locals_ = op.backward(arguments[k], y, g, node.params), _LATER
-        else:
+        else:  # no element-wise local derivative: what each input receives, and only that
             needs = [i in diff_leaves or is_node(i) for i in node.inputs]
-            sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params, needs)
+            sent, locals_ = op.backward(arguments[k], y, g, node.params, needs), None
         for position, input_id in enumerate(node.inputs):
             if is_node(input_id):  # a node read by a node on the path is on the path
                 on_path.add(input_id)
