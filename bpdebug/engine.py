@@ -63,13 +63,13 @@ class _Backward(NamedTuple):
     node: Node
     upstream: Any
     sent: list[Any]
-    locals: list[Any] | None  # or _LATER: an element-wise op on arrays, asked when shown
+    locals: Any  # list | None, or _LATER: an element-wise op on arrays, asked when shown
 
 
 # An element-wise op's local derivatives of arrays are as big as its inputs, and only a step
 # that is shown needs them: they are computed from the recorded values when its record is
 # built (the 784-50-10 net's ReLU made a 100×50 array for nothing on every run).
-_LATER: list[Any] = []
+_LATER = object()
 
 
 class Steps(Sequence[Step]):

@@ -723,7 +723,8 @@ class SoftmaxWithLoss(Op):
 
     def _checked_labels(self, x: np.ndarray, t: Value) -> tuple[np.ndarray, np.ndarray] | None:
         """The labels as (row numbers, class indices), checked once per label array: a
-        graph's t is a read-only leaf, run again and again by --check and by every reload."""
+        graph's t is a read-only leaf, and --check and the benchmarks run the graph again and
+        again."""
         last = self._last_labels
         if last and last[0] is t and last[1] == x.shape:
             return last[2]
