@@ -17,7 +17,7 @@ from bpdebug.format import cell_width, fmt_short
 from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
 from bpdebug.tui.paint import paint_row
 from bpdebug.tui.session import Session
-from bpdebug.tui.widgets.panel import Panel
+from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.styled_lines import StyledLines
 
 LABEL_DIGITS = 4
@@ -132,9 +132,9 @@ class GraphView(StyledLines, can_focus=True):
         total_width, total_height = self.virtual_size
         parts = []
         if 0 < height < total_height:
-            parts.append(_span("rows", int(self.scroll_y), height, total_height, "↑", "↓"))
+            parts.append("rows " + span_text(int(self.scroll_y), height, total_height))
         if 0 < width < total_width:
-            parts.append(_span("columns", int(self.scroll_x), width, total_width, "←", "→"))
+            parts.append("columns " + span_text(int(self.scroll_x), width, total_width, "←", "→"))
         panel.set_subtitle(" · ".join(parts))
 
     def action_select(self, offset: int) -> None:
@@ -338,13 +338,6 @@ def _cells(text: str, start: int, end: int) -> str:
         return text[start:end]
     kept = Segment(text).split_cells(end)[0] if end < cell_width(text) else Segment(text)
     return kept.split_cells(start)[1].text if start else kept.text
-
-
-def _span(name: str, start: int, size: int, total: int, back: str, on: str) -> str:
-    """The part of one axis in view and which ways there is more: "rows 31–59 of 6411 ↑↓"."""
-    last = min(total, start + size)
-    arrows = (back if start > 0 else "") + (on if last < total else "")
-    return f"{name} {start + 1}–{last} of {total} {arrows}"
 
 
 def _page(start: int, size: int, first: int, end: int, ahead: bool) -> int:

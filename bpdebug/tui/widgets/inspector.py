@@ -17,7 +17,7 @@ from bpdebug.explain import formula, forward_numbers, sent_items, upstream_text
 from bpdebug.format import fmt_num, paragraphs, shape_text
 from bpdebug.nonfinite import first_nonfinite, is_finite, step_is_finite
 from bpdebug.tui.session import Session
-from bpdebug.tui.widgets.panel import Panel
+from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.quiet_scroll import QuietScrollView
 
 GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
@@ -130,10 +130,7 @@ class Inspector(QuietScrollView, can_focus=True):
         total, height = len(self._strips), self.scrollable_content_region.height
         text = ""
         if total > height > 0 and panel.has_bottom_border:
-            first = int(self.scroll_y) + 1
-            last = min(total, first + height - 1)
-            arrows = ("↑" if first > 1 else "") + ("↓" if last < total else "")
-            text = f"{first}–{last} of {total} {arrows}" + ("" if self.has_focus else " · i scrolls")
+            text = span_text(int(self.scroll_y), height, total) + ("" if self.has_focus else " · i scrolls")
         panel.set_subtitle(text)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:

@@ -46,3 +46,11 @@ class Panel(Vertical):
         if not regions and not self._whole_refresh_allowed and not kwargs.get("layout"):
             return self
         return super().refresh(*regions, **kwargs)
+
+
+def span_text(start: int, size: int, total: int, back: str = "↑", on: str = "↓") -> str:
+    """Where a view of *size* rows (or columns) from offset *start* is in *total*, and which
+    ways there is more, for a panel's border: "31–59 of 113 ↑↓"."""
+    last = min(total, start + size)
+    arrows = (back if start > 0 else "") + (on if last < total else "")
+    return f"{start + 1}–{last} of {total} {arrows}"
