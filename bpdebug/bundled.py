@@ -32,6 +32,8 @@ class BundledGraph:
 
 
 def bundled_path(name: str) -> Path | None:
+    if not name.isidentifier() or len(name) > 100:  # bundled names are short plain words
+        return None
     path = GRAPHS_DIR / f"{name}.toml"
     return path if path.is_file() else None
 

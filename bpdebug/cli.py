@@ -48,6 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _EscapingWriter:
+    """Standard output for text that quotes files: every line escaped (safe_text), whatever
+    was forgotten upstream, so no write can reach the terminal as a control sequence."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        from bpdebug.safe_text import escape_lines
+
+        return self._out.write(escape_lines(text))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -56,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        print(
+            "bpdebug: error: out of memory: the graph's arrays are too large for this machine "
+            "(make them smaller, or lower BPDEBUG_MAX_TOTAL_ELEMENTS to be told before it happens)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_GRAPH
 
 
 def _main(argv: list[str] | None) -> int:
@@ -71,46 +94,48 @@ def _main(argv: list[str] | None) -> int:
         from bpdebug.gcpause import collector_off_for_startup
 
         collector_off_for_startup()  # before numpy and textual are imported
+    from bpdebug.engine import run
     from bpdebug.errors import GraphError
     from bpdebug.loader import load
 
     try:
         graph = load(args.graph)
-        if not (args.trace or args.check):
-            return _open_app(graph, watch=args.watch)
-        from bpdebug.engine import run
-
-        trace = run(graph)
+        trace = run(graph)  # before the app opens: a graph that cannot run is one line, too
     except GraphError as error:
         print(f"bpdebug: {error}", file=sys.stderr)
         return EXIT_BAD_GRAPH
+    if not (args.trace or args.check):
+        return _open_app(trace, watch=args.watch)
+    out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
             from bpdebug.trace_json import trace_json
 
-            sys.stdout.write(trace_json(trace) + "\n")
+            sys.stdout.write(trace_json(trace) + "\n")  # escaped by trace_json, as JSON escapes
         else:
             from bpdebug.trace_text import print_trace
 
-            print_trace(trace, sys.stdout)
+            print_trace(trace, out)  # type: ignore[arg-type]
     if args.check:
-        return _check(graph, trace, args.samples)
+        return _check(graph, trace, args.samples, out)  # type: ignore[arg-type]
     return EXIT_OK
 
 
-def _open_app(graph: object, watch: bool = False) -> int:
+def _open_app(trace: object, watch: bool = False) -> int:
     from bpdebug.gcpause import collector_off_for_startup
 
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 
-    BpdebugApp(graph, watch=watch).run()  # type: ignore[arg-type]
-    return EXIT_OK
+    app = BpdebugApp(trace, watch=watch)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def _list(out: TextIO) -> int:
     from bpdebug.bundled import bundled_graphs
 
+    out = _EscapingWriter(out)  # type: ignore[assignment]
     graphs = bundled_graphs()
     width = max(len(g.name) for g in graphs)
     for g in graphs:
@@ -119,9 +144,10 @@ def _list(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _check(graph, trace, samples: int) -> int:
+def _check(graph, trace, samples: int, out: TextIO) -> int:
     from bpdebug.format import cell_width, fmt_num, pad_cells
     from bpdebug.gradcheck import ATOL, RTOL, check
+    from bpdebug.safe_text import escape_text
 
     started = time.monotonic()
     shown = False
@@ -130,13 +156,13 @@ def _check(graph, trace, samples: int) -> int:
         nonlocal shown
         if time.monotonic() - started > 0.5 or shown:
             shown = True
-            sys.stderr.write(f"\rchecking gradients: {done}/{total} elements ({leaf})\x1b[K")
+            name = escape_text(graph.display(leaf))
+            sys.stderr.write(f"\rchecking gradients: {done}/{total} elements ({name})\x1b[K")
             sys.stderr.flush()
 
     results = check(graph, trace, samples=max(1, samples), progress=progress)
     if shown:
         sys.stderr.write("\r\x1b[K")
-    out = sys.stdout
     out.write(f"Gradient check of {graph.title!r} (central differences, h = 1e-5)\n")
     if not results:
         out.write("no differentiable inputs: nothing to check\n")

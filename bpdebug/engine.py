@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, overload
 
 import numpy as np
 
+from bpdebug.errors import GraphError
 from bpdebug.gcpause import paused_gc
 from bpdebug.graph import Graph, Node
 from bpdebug.ops import shape_of
@@ -122,7 +123,8 @@ class Steps(Sequence[Step]):
         locals_ = raw.locals
         if locals_ is _LATER:
             values = self._values
-            locals_ = node.op.local([values[i] for i in node.inputs], values[node.id], node.params)
+            with np.errstate(all="ignore"):  # non-finite values are flagged, not warned about
+                locals_ = node.op.local([values[i] for i in node.inputs], values[node.id], node.params)
         if locals_ is not None:
             local = {}
             for position, input_id in enumerate(node.inputs):
@@ -203,21 +205,44 @@ def _record_local(local: dict[str, Any], input_id: str, d: Any, arg: Any) -> Non
 
 
 def run(graph: Graph) -> Trace:
-    """Compute every value forward, then every gradient backward, recording each step."""
-    if len(graph.nodes) < 1000:  # small graphs: the pause would save nothing
-        return _run(graph)
-    with paused_gc():
-        return _run(graph)
+    """Compute every value forward, then every gradient backward, recording each step.
+
+    Raises ``GraphError`` naming the file and the node when an op cannot compute (class labels
+    computed out of range, memory running out); nan and inf are computed and flagged instead.
+    """
+    # numpy's "invalid value encountered" warnings would only repeat what the trace flags
+    with np.errstate(all="ignore"):
+        if len(graph.nodes) < 1000:  # small graphs: the pause would save nothing
+            return _run(graph)
+        with paused_gc():
+            return _run(graph)
+
+
+def _node_error(graph: Graph, node: Node, phase: str, error: Exception) -> GraphError:
+    where = str(graph.path) if graph.path is not None else "<graph>"
+    if isinstance(error, MemoryError):
+        reason = "out of memory (its arrays are too large for this machine)"
+    else:
+        reason = str(error) or type(error).__name__
+    return GraphError(f"{where}: error: node {node.id!r} ({node.op.name}), {phase} pass: {reason}")
 
 
 def _run(graph: Graph) -> Trace:
     values: dict[str, Any] = {name: leaf.value for name, leaf in graph.leaves.items()}
     arguments = []  # each node's input values, kept for its backward step
-    for node in graph.nodes:
-        args = [values[i] for i in node.inputs]
-        arguments.append(args)
-        y = node.op.forward(args, node.params)
-        values[node.id] = y if type(y) is float else _freeze(y)
+    node = graph.nodes[0]
+    try:  # one try around the loop: free while nothing fails, and `node` says where it did
+        for node in graph.nodes:
+            args = [values[i] for i in node.inputs]
+            arguments.append(args)
+            y = node.op.forward(args, node.params)
+            values[node.id] = y if type(y) is float else _freeze(y)
+    except Exception as error:
+        raise _node_error(graph, node, "forward", error) from None
+    return _backward(graph, values, arguments)
+
+
+def _backward(graph: Graph, values: dict[str, Any], arguments: list[list[Any]]) -> Trace:
     diff_leaves = graph.grad_leaves  # type: ignore[attr-defined]
 
     out_value = values[graph.output]
@@ -228,42 +253,46 @@ def _run(graph: Graph) -> Trace:
     is_node = graph.is_node
     backward: list[_Backward] = []
     nodes = graph.nodes
-    for k in range(len(nodes) - 1, -1, -1):
-        node = nodes[k]
-        node_id = node.id
-        if node_id not in on_path:
-            continue
-        y = values[node_id]
-        g = received.get(node_id)  # read-only already: frozen when it was sent or summed
-        if g is None:  # on the path, but only through positions that carry no gradient
-            g = 0.0 if type(y) is float else _freeze(np.zeros(y.shape))
-        op = node.op
-        if op.elementwise and type(g) is float:  # the scalar hot path, without the call
-            locals_ = op.local(arguments[k], y, node.params)
-            if len(locals_) == 2 and type(locals_[0]) is float and type(locals_[1]) is float:
-                sent = [g * locals_[0], g * locals_[1]]
-            elif len(locals_) == 1 and type(locals_[0]) is float:
-                sent = [g * locals_[0]]
-            else:
-                sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params)
-        elif op.elementwise:  # arrays: the local derivatives are made when a step is shown
-            sent, locals_ = op.backward(arguments[k], y, g, node.params), _LATER
-        else:  # no element-wise local derivative: what each input receives, and only that
-            needs = [i in diff_leaves or is_node(i) for i in node.inputs]
-            sent, locals_ = op.backward(arguments[k], y, g, node.params, needs), None
-        for position, input_id in enumerate(node.inputs):
-            if is_node(input_id):  # a node read by a node on the path is on the path
-                on_path.add(input_id)
-            elif input_id not in diff_leaves:
+    node = graph.node(graph.output)
+    try:
+        for k in range(len(nodes) - 1, -1, -1):
+            node = nodes[k]
+            node_id = node.id
+            if node_id not in on_path:
                 continue
-            grad = sent[position]
-            if grad is None:
-                continue
-            if type(grad) is not float:
-                grad = sent[position] = _freeze(grad)
-            previous = received.get(input_id)
-            received[input_id] = grad if previous is None else _freeze(previous + grad)
-        backward.append(_new(_Backward, (node, g, sent, locals_)))
+            y = values[node_id]
+            g = received.get(node_id)  # read-only already: frozen when it was sent or summed
+            if g is None:  # on the path, but only through positions that carry no gradient
+                g = 0.0 if type(y) is float else _freeze(np.zeros(y.shape))
+            op = node.op
+            if op.elementwise and type(g) is float:  # the scalar hot path, without the call
+                locals_ = op.local(arguments[k], y, node.params)
+                if len(locals_) == 2 and type(locals_[0]) is float and type(locals_[1]) is float:
+                    sent = [g * locals_[0], g * locals_[1]]
+                elif len(locals_) == 1 and type(locals_[0]) is float:
+                    sent = [g * locals_[0]]
+                else:
+                    sent, locals_ = op.backward_and_local(arguments[k], y, g, node.params)
+            elif op.elementwise:  # arrays: the local derivatives are made when a step is shown
+                sent, locals_ = op.backward(arguments[k], y, g, node.params), _LATER
+            else:  # no element-wise local derivative: what each input receives, and only that
+                needs = [i in diff_leaves or is_node(i) for i in node.inputs]
+                sent, locals_ = op.backward(arguments[k], y, g, node.params, needs), None
+            for position, input_id in enumerate(node.inputs):
+                if is_node(input_id):  # a node read by a node on the path is on the path
+                    on_path.add(input_id)
+                elif input_id not in diff_leaves:
+                    continue
+                grad = sent[position]
+                if grad is None:
+                    continue
+                if type(grad) is not float:
+                    grad = sent[position] = _freeze(grad)
+                previous = received.get(input_id)
+                received[input_id] = grad if previous is None else _freeze(previous + grad)
+            backward.append(_new(_Backward, (node, g, sent, locals_)))
+    except Exception as error:
+        raise _node_error(graph, node, "backward", error) from None
     diff_nodes = graph.grad_dependent & on_path  # type: ignore[attr-defined]
     wanted = diff_leaves | diff_nodes
 

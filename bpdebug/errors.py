@@ -5,13 +5,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from bpdebug.safe_text import escape_text
+
 
 class GraphError(Exception):
     """A graph file (or a graph built from one) cannot be used.
 
     ``str(error)`` is the single line the command line prints, e.g.
     ``graphs/x.toml:12: error: node 'p': key 'op': unknown op 'mull' (did you mean 'mul'?)``.
+    Whatever the message quotes from a file (a path, a key, a name) is escaped here, once, so
+    that no error can write a control sequence or a second line to the terminal.
     """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(escape_text(message))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -6,23 +6,48 @@ Errors read ``FILE:LINE:COL: error: …`` for TOML syntax and ``FILE:LINE: error
 
 from __future__ import annotations
 
+import io
+import lzma
 import math
 import os
 import re
+import struct
+import sys
 import tomllib
 import zipfile
-from collections.abc import Callable
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from bpdebug.errors import GraphError, did_you_mean
+from bpdebug.files import FileRefused, exists, open_regular, read_bounded
 from bpdebug.gcpause import paused_gc
 from bpdebug.graph import CycleFound, Graph, Leaf, Node, forward_order
 from bpdebug.ops import OPS, Op, Param, ShapeError
+from bpdebug.safe_text import codepoint, escape_text, first_unsafe, shorten
 
 MAX_NDIM = 32  # numpy's own limit is 64
+MAX_NPY_HEADER = 10_000  # bytes: numpy's own default limit, applied before the header is read
+FLOAT_MAX = sys.float_info.max
+# what reading a damaged or strange data file can raise, besides GraphError
+_READ_ERRORS = (
+    OSError,
+    ValueError,
+    EOFError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,  # a compression method zipfile does not know
+    RuntimeError,  # an encrypted member
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+    SyntaxError,  # a .npy header that is not a Python literal
+    OverflowError,
+    KeyError,
+    TypeError,
+)
 
 
 def _limit(name: str, default: int) -> int:
@@ -50,7 +75,7 @@ INITS = ("normal", "uniform", "zeros", "ones")
 def load(source: str | Path) -> Graph:
     """Load a graph file, or a bundled graph by name (``"problem2"``)."""
     path = Path(source)
-    if not path.exists() and not path.suffix:
+    if not path.suffix and not exists(path):
         from bpdebug.bundled import bundled_path
 
         found = bundled_path(str(source))
@@ -69,8 +94,9 @@ def loads(text: str, path: str | Path = "<graph>") -> Graph:
 class _Loader:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.name = str(path)
+        self.name = shorten(str(path))  # escaped, as all of a message is, by GraphError
         self.lines: list[str] = []
+        self.leaf_elements = 0  # numbers held by the leaves made so far: the total budget
 
     # --- errors ----------------------------------------------------------------------------
     def fail(self, message: str, *near: str) -> GraphError:
@@ -91,24 +117,25 @@ class _Loader:
 
     # --- the file ----------------------------------------------------------------------------
     def load(self) -> Graph:
+        limit = _limit("MAX_FILE_BYTES", 64 * 1024 * 1024)
+        too_big = GraphError(
+            f"{self.name}: error: the file is larger than {limit:,} bytes, the limit for graph files "
+            f"(put large arrays in a .npy/.npz file next to it, or {_raise_hint('MAX_FILE_BYTES')})"
+        )
         try:
-            if self.path.is_dir():
-                raise GraphError(f"{self.name}: error: is a directory, not a graph file")
-            size = self.path.stat().st_size
-            limit = _limit("MAX_FILE_BYTES", 64 * 1024 * 1024)
+            handle, size = open_regular(self.path)
+        except FileRefused as refused:
+            hint = " (try `bpdebug --list` for the bundled graphs)" if str(refused) == "no such file" else ""
+            raise GraphError(f"{self.name}: error: {refused}{hint}") from None
+        with handle:
             if size > limit:
-                raise GraphError(
-                    f"{self.name}: error: the file is {size:,} bytes; graph files are limited to "
-                    f"{limit:,} (put large arrays in a .npy/.npz file next to it, or "
-                    f"{_raise_hint('MAX_FILE_BYTES')})"
-                )
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            raise GraphError(
-                f"{self.name}: error: no such file (try `bpdebug --list` for the bundled graphs)"
-            ) from None
-        except OSError as error:
-            raise GraphError(f"{self.name}: error: cannot read the file: {error.strerror}") from None
+                raise too_big
+            try:
+                data = read_bounded(handle, limit)  # bounded: the file may grow as it is read
+            except OSError as error:
+                raise GraphError(f"{self.name}: error: cannot read the file: {error.strerror}") from None
+        if data is None:
+            raise too_big
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
@@ -126,6 +153,10 @@ class _Loader:
             raise self._syntax_error(str(error)) from None
         except RecursionError:
             raise GraphError(f"{self.name}: error: the TOML is nested too deeply") from None
+        except ValueError as error:  # an integer past Python's digit limit for int()
+            line = _first_line_matching(text, rf"\d{{{sys.get_int_max_str_digits()},}}")
+            where = f"{self.name}:{line}" if line else self.name
+            raise GraphError(f"{where}: error: a number has too many digits to read ({error})") from None
         return self._graph(doc)
 
     def _syntax_error(self, message: str) -> GraphError:
@@ -153,8 +184,8 @@ class _Loader:
     # --- the graph --------------------------------------------------------------------------
     def _graph(self, doc: dict) -> Graph:
         self._check_keys(doc, TOP_KEYS, "top level")
-        title = self._optional_str(doc, "title", "top level") or self.path.stem
-        description = self._optional_str(doc, "description", "top level") or ""
+        title = self._text(doc, "title", "top level") or escape_text(self.path.stem)
+        description = self._text(doc, "description", "top level", lines=True) or ""
 
         inputs = doc.get("inputs", {})
         if not isinstance(inputs, dict):
@@ -196,13 +227,28 @@ class _Loader:
             if output in leaves:
                 raise self.fail(f"output {output!r} is an input; the output must be a node", "output")
             raise self.fail(f"output {output!r} is not a node{did_you_mean(output, node_ids)}", "output")
-        return Graph(title, description, output, leaves, tuple(ordered), self.path)
+        graph = Graph(title, description, output, leaves, tuple(ordered), self.path)
+        self._check_total(graph)
+        return graph
 
-    def _optional_str(self, table: dict, key: str, what: str, *near: str) -> str | None:
+    def _text(self, table: dict, key: str, what: str, *near: str, lines: bool = False) -> str | None:
+        """A title, description or label: a string without control or invisible characters."""
         value = table.get(key)
-        if value is not None and not isinstance(value, str):
+        if value is None:
+            return None
+        if not isinstance(value, str):
             raise self.fail(f"{what}: {key!r} must be a string, got {_type_name(value)}", *near, key)
-        return value
+        bad = first_unsafe(value, allowed="\t\n" if lines else "\t")
+        if bad is not None:
+            kind = "a line break" if bad in "\n\r\u2028\u2029" else "a control or invisible character"
+            raise self.fail(
+                f"{what}: {key!r} contains {kind} ({codepoint(bad)}); text may not hold characters "
+                "that a terminal would act on or hide"
+                + ("" if lines else " (only 'description' may span lines)"),
+                *near,
+                key,
+            )
+        return value if lines else value.replace("\t", " ")
 
     def _check_id(self, name: Any, what: str, *near: str) -> None:
         if not isinstance(name, str) or not ID_PATTERN.match(name):
@@ -218,14 +264,14 @@ class _Loader:
         label, grad = None, True
         if isinstance(spec, dict) and "value" in spec:
             self._check_keys(spec, LEAF_KEYS, what, name)
-            label = self._optional_str(spec, "label", what, name)
+            label = self._text(spec, "label", what, name)
             grad = spec.get("grad", True)
             if not isinstance(grad, bool):
                 raise self.fail(f"{what}: 'grad' must be true or false", name, "grad")
             spec = spec["value"]
         elif isinstance(spec, dict) and ("label" in spec or "grad" in spec):
             # extension: label and grad next to init/file, without a `value` wrapper
-            label = self._optional_str(spec, "label", what, name)
+            label = self._text(spec, "label", what, name)
             grad = spec.get("grad", True)
             if not isinstance(grad, bool):
                 raise self.fail(f"{what}: 'grad' must be true or false", name, "grad")
@@ -236,7 +282,7 @@ class _Loader:
         if isinstance(spec, bool):
             raise self.fail(f"{what}: expected a number or an array, got a boolean", *near)
         if isinstance(spec, int | float):
-            return float(spec)
+            return self._float(spec, what, *near)
         if isinstance(spec, list):
             return _freeze(self._nested_array(spec, what, *near))
         if isinstance(spec, dict):
@@ -286,7 +332,22 @@ class _Loader:
                         f"{what}: item {_index_text((*index, k))} is {kind}, expected a number",
                         *near,
                     )
+                elif isinstance(item, int) and abs(item) > FLOAT_MAX:
+                    self._float(item, f"{what}: item {_index_text((*index, k))}", *near)
+        self._count_leaf(math.prod(shape), what, *near)
         return np.array(spec, dtype=np.float64)
+
+    def _float(self, value: int | float, what: str, *near: str) -> float:
+        """A TOML number as float64; an integer beyond float64's range is refused, not rounded."""
+        try:
+            return float(value)
+        except OverflowError:
+            digits = len(str(abs(value))) if abs(value).bit_length() < 14_000 else "thousands of"
+            raise self.fail(
+                f"{what}: the number ({digits} digits) is too large for float64, whose largest "
+                f"value is about {FLOAT_MAX:.3g}",
+                *near,
+            ) from None
 
     def _generated(self, spec: dict, what: str, *near: str) -> Any:
         self._check_keys(spec, INIT_KEYS, what, *near)
@@ -316,13 +377,14 @@ class _Loader:
                 f"{what}: 'shape' {shape} makes an empty array, which is not allowed", *near, "shape"
             )
         self._check_size(math.prod(shape), what, *near)
+        self._count_leaf(math.prod(shape), what, *near)
         if init in ("zeros", "ones"):
             for key in ("scale", "seed"):
                 if key in spec:
                     raise self.fail(f"{what}: init = {init!r} takes no {key!r}", *near, key)
             return (np.zeros if init == "zeros" else np.ones)(shape)
         scale = spec.get("scale", 1.0)
-        if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale):
+        if not _is_finite_number(scale):
             raise self.fail(f"{what}: 'scale' must be a finite number", *near, "scale")
         seed = spec.get("seed", 0)
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -341,6 +403,32 @@ class _Loader:
                 *near,
             )
 
+    def _count_leaf(self, elements: int, what: str, *near: str) -> None:
+        """Add a leaf's numbers to the total, refusing it before its memory is allocated."""
+        self.leaf_elements += elements
+        limit = _limit("MAX_TOTAL_ELEMENTS", 200_000_000)
+        if self.leaf_elements > limit:
+            raise self.fail(
+                f"{what}: the inputs would hold {self.leaf_elements:,} numbers in all; the limit "
+                f"for a whole graph is {limit:,} ({_bytes(limit)}) ({_raise_hint('MAX_TOTAL_ELEMENTS')})",
+                *near,
+            )
+
+    def _check_total(self, graph: Graph) -> None:
+        """All the numbers the trace will hold: every value, and every gradient sent along an edge
+        (a value read by k nodes receives k of them), checked before anything is computed."""
+        shapes = {name: leaf.shape for name, leaf in graph.leaves.items()}
+        total = sum(math.prod(s) for s in shapes.values())
+        for node in graph.nodes:
+            shapes[node.id] = node.shape
+            total += math.prod(node.shape) + sum(math.prod(shapes[i]) for i in node.inputs)
+        limit = _limit("MAX_TOTAL_ELEMENTS", 200_000_000)
+        if total > limit:
+            raise GraphError(
+                f"{self.name}: error: the graph's values and gradients would hold about {total:,} "
+                f"numbers ({_bytes(total)}); the limit is {limit:,} ({_raise_hint('MAX_TOTAL_ELEMENTS')})"
+            )
+
     def _from_file(self, spec: dict, what: str, *near: str) -> Any:
         self._check_keys(spec, FILE_KEYS, what, *near)
         rel = spec["file"]
@@ -349,58 +437,87 @@ class _Loader:
         key = spec.get("key")
         if key is not None and not isinstance(key, str):
             raise self.fail(f"{what}: 'key' must be a string", *near, "key")
+        shown = shorten(rel)
+        suffix = Path(rel).suffix.lower()
+        if suffix not in (".npy", ".npz"):
+            raise self.fail(f"{what}: data file {shown!r} must be .npy or .npz", *near, "file")
+        if suffix == ".npy" and key is not None:
+            raise self.fail(f"{what}: 'key' is only for .npz archives", *near, "key")
         data_path = self.path.parent / rel
-        if not data_path.exists():
-            raise self.fail(f"{what}: data file {rel!r} not found (looked for {data_path})", *near, "file")
-        if data_path.is_dir():
-            raise self.fail(f"{what}: data file {rel!r} is a directory", *near, "file")
-        suffix = data_path.suffix.lower()
         try:
-            if suffix == ".npy":
-                if key is not None:
-                    raise self.fail(f"{what}: 'key' is only for .npz archives", *near, "key")
-                with open(data_path, "rb") as handle:
-                    return self._read_npy(handle, what, rel, *near)
-            if suffix == ".npz":
-                return self._read_npz(data_path, key, what, rel, *near)
+            handle, size = open_regular(data_path)
+        except FileRefused as refused:
+            reason = str(refused)
+            if reason == "no such file":
+                reason = f" not found (looked for {shorten(str(data_path))})"
+            else:
+                reason = f" {reason}" if reason.startswith("is ") else f": {reason}"
+            raise self.fail(f"{what}: data file {shown!r}{reason}", *near, "file") from None
+        try:
+            with handle:
+                if suffix == ".npy":
+                    return self._read_npy(handle, size, what, shown, *near)
+                return self._read_npz(handle, key, what, shown, *near)
         except GraphError:
             raise
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-            raise self.fail(f"{what}: cannot read data file {rel!r}: {error}", *near, "file") from None
-        raise self.fail(f"{what}: data file {rel!r} must be .npy or .npz", *near, "file")
+        except MemoryError:
+            raise self.fail(f"{what}: data file {shown!r}: out of memory while reading it", *near) from None
+        except _READ_ERRORS as error:
+            reason = _read_error_text(error)
+            raise self.fail(f"{what}: cannot read data file {shown!r}: {reason}", *near, "file") from None
 
-    def _read_npz(self, data_path: Path, key: str | None, what: str, rel: str, *near: str) -> Any:
-        with zipfile.ZipFile(data_path) as archive:
-            members = {n[:-4]: n for n in archive.namelist() if n.endswith(".npy")}
+    def _read_npz(self, handle: BinaryIO, key: str | None, what: str, rel: str, *near: str) -> Any:
+        with zipfile.ZipFile(handle) as archive:
+            infos = {i.filename[:-4]: i for i in archive.infolist() if i.filename.endswith(".npy")}
             if key is None:
-                if len(members) != 1:
+                if len(infos) != 1:
+                    names = ", ".join(sorted(infos)[:20]) + (", …" if len(infos) > 20 else "")
                     raise self.fail(
-                        f"{what}: {rel!r} holds {len(members)} arrays ({', '.join(sorted(members))}); "
-                        'name one with key = "..."',
+                        f"{what}: {rel!r} holds {len(infos)} arrays ({names}); " 'name one with key = "..."',
                         *near,
                         "file",
                     )
-                key = next(iter(members))
-            if key not in members:
+                key = next(iter(infos))
+            if key not in infos:
+                names = ", ".join(sorted(infos)[:20]) + (", …" if len(infos) > 20 else "")
                 raise self.fail(
-                    f"{what}: {rel!r} has no array {key!r}{did_you_mean(key, members)}; it holds: "
-                    f"{', '.join(sorted(members)) or 'nothing'}",
+                    f"{what}: {rel!r} has no array {key!r}{did_you_mean(key, infos)}; it holds: "
+                    f"{names or 'nothing'}",
                     *near,
                     "key",
                 )
-            with archive.open(members[key]) as handle:
-                return self._read_npy(handle, what, f"{rel}[{key}]", *near)
+            info = infos[key]
+            with archive.open(info) as member:
+                return self._read_npy(member, info.file_size, what, f"{rel}[{key}]", *near)
 
-    def _read_npy(self, handle: Any, what: str, rel: str, *near: str) -> Any:
-        """Read the header first: refuse object arrays and huge shapes before allocating."""
-        version = np.lib.format.read_magic(handle)
-        reader: Callable = {
-            (1, 0): np.lib.format.read_array_header_1_0,
-            (2, 0): np.lib.format.read_array_header_2_0,
-        }.get(version)
-        if reader is None:
+    def _read_npy(self, handle: BinaryIO, size: int, what: str, rel: str, *near: str) -> Any:
+        """Read the header first, with its length bounded; refuse object arrays and shapes that
+        are negative or too large before any memory is allocated for the data."""
+        start = handle.read(8)
+        if len(start) < 8 or start[:6] != b"\x93NUMPY":
+            raise self.fail(f"{what}: {rel!r} is not a .npy file", *near, "file")
+        version = (start[6], start[7])
+        length_format = {(1, 0): "<H", (2, 0): "<I"}.get(version)
+        if length_format is None:
             raise self.fail(f"{what}: {rel!r} uses an unsupported .npy version {version}", *near, "file")
-        shape, fortran, dtype = reader(handle)
+        length_bytes = handle.read(struct.calcsize(length_format))
+        if len(length_bytes) < struct.calcsize(length_format):
+            raise self.fail(f"{what}: {rel!r} is truncated", *near, "file")
+        (header_length,) = struct.unpack(length_format, length_bytes)
+        if header_length > MAX_NPY_HEADER:
+            raise self.fail(
+                f"{what}: {rel!r} declares a header of {header_length:,} bytes; the limit is "
+                f"{MAX_NPY_HEADER:,}",
+                *near,
+                "file",
+            )
+        header = handle.read(header_length)
+        if len(header) < header_length:
+            raise self.fail(f"{what}: {rel!r} is truncated", *near, "file")
+        # numpy parses the header (a Python literal, read without eval) from the bounded copy
+        npy = np.lib.format
+        reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, fortran, dtype = reader(io.BytesIO(length_bytes + header))
         if dtype.hasobject:
             raise self.fail(
                 f"{what}: {rel!r} holds Python objects, which could run code when loaded; "
@@ -412,16 +529,22 @@ class _Loader:
             raise self.fail(f"{what}: {rel!r} holds {dtype} data; expected numbers", *near, "file")
         if len(shape) > MAX_NDIM:
             raise self.fail(f"{what}: {rel!r} has more than {MAX_NDIM} axes", *near, "file")
+        if any(n < 0 for n in shape):
+            raise self.fail(f"{what}: {rel!r} declares a negative length in its shape {shape}", *near, "file")
         count = math.prod(shape)
         if count == 0:
             raise self.fail(f"{what}: {rel!r} is an empty array, which is not allowed", *near, "file")
         self._check_size(count, what, *near)
-        raw = handle.read(count * dtype.itemsize)
-        if len(raw) != count * dtype.itemsize:
+        needed = count * dtype.itemsize
+        if 8 + len(length_bytes) + header_length + needed > size:
+            raise self.fail(f"{what}: {rel!r} is truncated (its header promises more data)", *near, "file")
+        self._count_leaf(count, what, *near)
+        raw = handle.read(needed)
+        if len(raw) != needed:
             raise self.fail(f"{what}: {rel!r} is truncated", *near, "file")
         array = np.frombuffer(raw, dtype=dtype).reshape(shape, order="F" if fortran else "C")
         if not shape:
-            return float(array)
+            return float(array)  # a 0-d array: a scalar leaf
         return np.array(array, dtype=np.float64)
 
     # --- nodes --------------------------------------------------------------------------------
@@ -454,7 +577,7 @@ class _Loader:
                 )
             self._check_keys(raw, NODE_KEYS + tuple(op.params), what, "id", node_id)
             params = self._params(op, raw, what, node_id)
-            label = self._optional_str(raw, "label", what, "id", node_id)
+            label = self._text(raw, "label", what, "id", node_id)
 
             raw_inputs = raw.get("inputs")
             if raw_inputs is None:
@@ -485,7 +608,8 @@ class _Loader:
                     keys.append(item)
                 elif isinstance(item, int | float) and not isinstance(item, bool):
                     const_id = f"{node_id}#{position}"
-                    leaves[const_id] = Leaf(const_id, float(item), None, False, anonymous=True)
+                    number = self._float(item, f"{what}: input {position}", "id", node_id, "inputs")
+                    leaves[const_id] = Leaf(const_id, number, None, False, anonymous=True)
                     input_ids.append(const_id)
                     keys.append(f"#{position}")
                 else:
@@ -516,7 +640,7 @@ class _Loader:
                 raise self.fail(f"{what} must be true or false", *near)
             return value
         if spec.kind == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            if not _is_finite_number(value):
                 raise self.fail(f"{what} must be a finite number", *near)
             if abs(value) > 1e6:
                 raise self.fail(
@@ -578,10 +702,37 @@ def _replace_shape(node: Node, shape: tuple[int, ...]) -> Node:
 
 
 def _freeze(array: Any) -> Any:
+    if isinstance(array, float):
+        return array
     if array.ndim == 0:
         return float(array)
     array.setflags(write=False)
     return array
+
+
+def _read_error_text(error: Exception) -> str:
+    if isinstance(error, zlib.error | lzma.LZMAError | EOFError):
+        return f"its compressed data is corrupt ({error or 'it ends too early'})"
+    if isinstance(error, NotImplementedError):
+        return "it uses a compression method that cannot be read (use np.savez or np.savez_compressed)"
+    if isinstance(error, RuntimeError) and "encrypted" in str(error):
+        return "the array is encrypted (password-protected)"
+    return str(error) or type(error).__name__
+
+
+def _is_finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= FLOAT_MAX if isinstance(value, int) else math.isfinite(value)
+
+
+def _bytes(elements: int) -> str:
+    return f"{elements * 8 / 1e9:.1f} GB of float64"
+
+
+def _first_line_matching(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _shape_of(shape: tuple[int, ...]) -> str:

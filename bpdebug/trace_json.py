@@ -10,6 +10,7 @@ import numpy as np
 
 from bpdebug.engine import ForwardStep, Trace
 from bpdebug.nonfinite import first_nonfinite_step
+from bpdebug.safe_text import escape_json
 
 
 def plain(value: Any) -> Any:
@@ -73,4 +74,5 @@ def trace_dict(trace: Trace) -> dict[str, Any]:
 
 
 def trace_json(trace: Trace) -> str:
-    return json.dumps(trace_dict(trace), ensure_ascii=False, allow_nan=False)
+    """The trace as one line of JSON; characters a terminal would act on are ``\\uXXXX``."""
+    return escape_json(json.dumps(trace_dict(trace), ensure_ascii=False, allow_nan=False))

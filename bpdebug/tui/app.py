@@ -2,36 +2,52 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from bpdebug.engine import run
+from bpdebug.engine import Trace, run
 from bpdebug.errors import GraphError
 from bpdebug.graph import Graph
 from bpdebug.loader import load
+from bpdebug.safe_text import escape_text
 from bpdebug.tui.screens import KEYS, DebuggerScreen, StartScreen
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):
         return None
     return (info.st_mtime_ns, info.st_size)
+
+
+def load_and_run(path: Path) -> Trace | str:
+    """The trace of the graph at *path*, or the one-line reason it has none."""
+    try:
+        return run(load(path))
+    except GraphError as error:
+        return str(error)
+    except MemoryError:
+        return f"{escape_text(str(path))}: error: out of memory while loading or running the graph"
 
 
 class BpdebugApp(App):
     CSS_PATH = "bpdebug.tcss"
     TITLE = "bpdebug"
 
-    def __init__(self, graph: Graph | None = None, watch: bool = False) -> None:
+    def __init__(self, source: Trace | Graph | None = None, watch: bool = False) -> None:
+        """*source*: the trace to show (the command line runs the graph first, so that a graph
+        that cannot run is a one-line error), a graph to run, or None for the start screen."""
         super().__init__()
-        self.graph = graph
-        self.watching = watch and graph is not None and graph.path is not None
+        self.trace = run(source) if isinstance(source, Graph) else source
+        self.graph = self.trace.graph if self.trace is not None else None
+        self.watching = watch and self.graph is not None and self.graph.path is not None
         self._stamp: tuple[int, int] | None = None
+        self._reloading = False
 
     def on_mount(self) -> None:
         if self.watching:
@@ -39,36 +55,46 @@ class BpdebugApp(App):
             self.set_interval(0.5, self.check_file)
 
     async def check_file(self) -> None:
-        """Reload the graph when its file changed; keep the last good one while it is broken."""
-        path = self.graph.path  # type: ignore[union-attr]
-        stamp = _stamp(path)
+        """Reload the graph when its file changed; keep the last good one while it is broken.
+
+        Reading and running happen on a thread: the event loop never waits for a file.
+        """
         screen = self.screen
-        if stamp == self._stamp or not isinstance(screen, DebuggerScreen):
-            return  # unchanged, or a dialog is open: look again at the next tick
-        self._stamp = stamp
+        if self._reloading or not isinstance(screen, DebuggerScreen):
+            return  # a reload under way, or a dialog open: look again at the next tick
+        path = self.graph.path  # type: ignore[union-attr]
+        self._reloading = True
         try:
-            graph = load(path)
-        except GraphError as error:
-            screen.show_file_error(str(error))
+            stamp = await asyncio.to_thread(_stamp, path)
+            if stamp == self._stamp:
+                return
+            self._stamp = stamp
+            outcome = await asyncio.to_thread(load_and_run, path)
+        finally:
+            self._reloading = False
+        if self.screen is not screen:
+            self._stamp = None  # the screen changed meanwhile: try again when it is back
             return
-        self.graph = graph
-        await screen.reload(run(graph))
-        self.notify(f"reloaded {path.name}", timeout=2)
+        if isinstance(outcome, str):
+            screen.show_file_error(outcome)
+            return
+        self.trace, self.graph = outcome, outcome.graph
+        await screen.reload(outcome)
+        self.notify(f"reloaded {escape_text(path.name)}", timeout=2, markup=False)
 
     def get_default_screen(self) -> Screen:
         """The first screen itself (not a blank one with ours pushed on top): a faster start."""
-        if self.graph is None:
+        if self.trace is None:
             return StartScreen()
-        return DebuggerScreen(run(self.graph))
+        return DebuggerScreen(self.trace)
 
     def open_graph(self, path: Path) -> None:
-        try:
-            graph = load(path)
-        except GraphError as error:
-            self.notify(str(error), severity="error", timeout=10)
+        outcome = load_and_run(path)
+        if isinstance(outcome, str):
+            self.notify(outcome, severity="error", timeout=10, markup=False)
             return
-        self.graph = graph
-        self.push_screen(DebuggerScreen(run(graph)))
+        self.trace, self.graph = outcome, outcome.graph
+        self.push_screen(DebuggerScreen(outcome))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
