@@ -153,7 +153,7 @@ class DebuggerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
-            yield Label(f" bpdebug — {esc(self.session.trace.title)}", id="title", markup=False)
+            yield Label(f" bpdebug — {self.session.trace.title}", id="title", markup=False)
             yield StatusLine(id="status")
         # the screen is a grid (see bpdebug.tcss): no container rows to paint around the panels
         with Panel(id="graph-panel"):
@@ -333,7 +333,7 @@ class StartScreen(Screen):
         self.graphs: list[BundledGraph] = bundled_graphs()
         yield Label(" bpdebug — choose a graph from chapter 5 (↑ ↓ then Enter)", id="title")
         with Horizontal(id="start"):
-            yield OptionList(*(Option(f"{g.title}", id=g.name) for g in self.graphs), id="graph-list")
+            yield OptionList(*(Option(esc(g.title), id=g.name) for g in self.graphs), id="graph-list")
             yield Static(id="about")
         yield Footer()
 

@@ -9,6 +9,7 @@ import numpy as np
 from rich.segment import Segment
 from textual.content import Content
 from textual.geometry import Region, Size
+from textual.markup import escape as escape_markup
 from textual.strip import Strip
 from textual.visual import Visual
 
@@ -27,7 +28,16 @@ WRAPPED_LINES = 4096  # wrapped lines kept, oldest dropped first
 
 
 def esc(text: str) -> str:
-    return text.replace("[", r"\[")
+    """*text* (a name, label or title from a file) as markup that shows it as it is written.
+
+    Textual's own escape guards the square brackets. A trailing backslash is what it cannot
+    guard in Textual's parser, where a backslash before any ``[`` escapes it (``[b]C:\\[/]``
+    would lose its closing tag and show the tag): such a text is followed by a space.
+    """
+    if not text.endswith("\\"):
+        return escape_markup(text)
+    body = text.rstrip("\\")
+    return escape_markup(body) + "\\" * (len(text) - len(body)) + " "
 
 
 def value_markup(value: Any, role: str = "value", width: int = 38) -> str:
