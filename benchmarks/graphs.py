@@ -51,3 +51,11 @@ def random_scalar_graph(nodes: int, seed: int = 0, width: int = 16) -> str:
     last = ", ".join(f'"{n}"' for n in previous[:8]) if len(previous) > 1 else f'"{previous[0]}", 0.0'
     node_lines += ["[[nodes]]", 'id = "out"', 'op = "add"', f"inputs = [{last}]"]
     return "\n".join(['title = "random scalar network"', "[inputs]", *leaf_lines, *node_lines]) + "\n"
+
+
+def fan_out_graph(consumers: int) -> str:
+    """TOML for one input read by *consumers* nodes (-x each): the widest fan-out a layout meets."""
+    lines = ['title = "one input, many consumers"', "[inputs]", "x = 1.5"]
+    for k in range(consumers):
+        lines += ["[[nodes]]", f'id = "n{k}"', 'op = "neg"', 'inputs = ["x"]']
+    return "\n".join(lines) + "\n"

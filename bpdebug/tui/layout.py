@@ -288,7 +288,8 @@ def _layout(graph: Graph, label_width: int, leaves_left: bool | None) -> Layout:
     for name, leaf in graph.leaves.items():
         if name in layer_of:
             # an anonymous constant needs no name: its edge already shows the number
-            texts[name] = ("" if leaf.anonymous else leaf.display, "", True)
+            text = "" if leaf.anonymous else leaf.display
+            texts[name] = (text if cell_width(text) <= MAX_CAPTION else _clip(text, MAX_CAPTION), "", True)
     col_width = [1] * count
     for item, (text, _, _) in texts.items():
         col_width[layer_of[item]] = max(col_width[layer_of[item]], cell_width(text))
@@ -308,6 +309,10 @@ def _layout(graph: Graph, label_width: int, leaves_left: bool | None) -> Layout:
         out_order[a].append((b, edge, first))
     for item in out_order:
         out_order[item].sort(key=lambda t: position[t[0]])
+    edges_to: dict[tuple[str, str], list[Edge]] = defaultdict(list)  # (from, to) -> edges, in port order
+    for a, ports in out_order.items():
+        for b, edge, _ in ports:
+            edges_to[(a, b)].append(edge)
     if graph.output in layer_of:
         out_order[graph.output].append(("", (graph.output, ""), True))
 
@@ -322,11 +327,7 @@ def _layout(graph: Graph, label_width: int, leaves_left: bool | None) -> Layout:
     for layer in layers:
         wanted: list[float | None] = []
         for item in layer:
-            arriving = [
-                port_row[(a, item, e)]
-                for a in preds.get(item, ())
-                for e in _edges_between(out_order, a, item)
-            ]
+            arriving = [port_row[(a, item, e)] for a in preds.get(item, ()) for e in edges_to[(a, item)]]
             if arriving:
                 wanted.append(sum(arriving) / len(arriving) - (len(out_order.get(item, ())) - 1))
             else:
@@ -494,10 +495,6 @@ def _pack(wanted: list[float | None], spans: list[int], top: int = 1) -> list[in
         z = max(top, round(total_sum / count))
         rows.extend([z] * int(count))
     return [z + o for z, o in zip(rows, offsets, strict=True)]
-
-
-def _edges_between(out_order: dict, a: str, b: str) -> list[Edge]:
-    return [edge for target, edge, _ in out_order.get(a, ()) if target == b]
 
 
 def _clip(text: str, width: int) -> str:
