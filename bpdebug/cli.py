@@ -53,12 +53,13 @@ class _EscapingWriter:
     was forgotten upstream, so no write can reach the terminal as a control sequence."""
 
     def __init__(self, out: TextIO) -> None:
-        self._out = out
-
-    def write(self, text: str) -> int:
         from bpdebug.safe_text import escape_lines
 
-        return self._out.write(escape_lines(text))
+        self._out = out
+        self._escape = escape_lines
+
+    def write(self, text: str) -> int:
+        return self._out.write(self._escape(text))
 
     def flush(self) -> None:
         self._out.flush()

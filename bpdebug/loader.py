@@ -469,17 +469,16 @@ class _Loader:
     def _read_npz(self, handle: BinaryIO, key: str | None, what: str, rel: str, *near: str) -> Any:
         with zipfile.ZipFile(handle) as archive:
             infos = {i.filename[:-4]: i for i in archive.infolist() if i.filename.endswith(".npy")}
+            names = ", ".join(sorted(infos)[:20]) + (", …" if len(infos) > 20 else "")
             if key is None:
                 if len(infos) != 1:
-                    names = ", ".join(sorted(infos)[:20]) + (", …" if len(infos) > 20 else "")
                     raise self.fail(
-                        f"{what}: {rel!r} holds {len(infos)} arrays ({names}); " 'name one with key = "..."',
+                        f"{what}: {rel!r} holds {len(infos)} arrays ({names}); name one with key = \"...\"",
                         *near,
                         "file",
                     )
                 key = next(iter(infos))
             if key not in infos:
-                names = ", ".join(sorted(infos)[:20]) + (", …" if len(infos) > 20 else "")
                 raise self.fail(
                     f"{what}: {rel!r} has no array {key!r}{did_you_mean(key, infos)}; it holds: "
                     f"{names or 'nothing'}",
