@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING, Any
 from bpdebug._version import __version__
 
 if TYPE_CHECKING:
-    from bpdebug.engine import BackwardStep, ForwardStep, Trace, run
-    from bpdebug.errors import GraphError
-    from bpdebug.graph import Graph
-    from bpdebug.loader import load, loads
+    from bpdebug.core.engine import BackwardStep, ForwardStep, Trace, run
+    from bpdebug.core.graph import Graph
+    from bpdebug.formats.loader import load, loads
+    from bpdebug.support.errors import GraphError
 
 _HOMES = {
-    "BackwardStep": "bpdebug.engine",
-    "ForwardStep": "bpdebug.engine",
-    "Trace": "bpdebug.engine",
-    "run": "bpdebug.engine",
-    "GraphError": "bpdebug.errors",
-    "Graph": "bpdebug.graph",
-    "load": "bpdebug.loader",
-    "loads": "bpdebug.loader",
+    "BackwardStep": "bpdebug.core.engine",
+    "ForwardStep": "bpdebug.core.engine",
+    "Trace": "bpdebug.core.engine",
+    "run": "bpdebug.core.engine",
+    "GraphError": "bpdebug.support.errors",
+    "Graph": "bpdebug.core.graph",
+    "load": "bpdebug.formats.loader",
+    "loads": "bpdebug.formats.loader",
 }
 
 __all__ = [

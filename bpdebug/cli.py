@@ -53,7 +53,7 @@ class _EscapingWriter:
     was forgotten upstream, so no write can reach the terminal as a control sequence."""
 
     def __init__(self, out: TextIO) -> None:
-        from bpdebug.safe_text import escape_lines
+        from bpdebug.support.safe_text import escape_lines
 
         self._out = out
         self._escape = escape_lines
@@ -92,12 +92,12 @@ def _main(argv: list[str] | None) -> int:
         return _open_app(None)
 
     if not (args.trace or args.check):
-        from bpdebug.gcpause import collector_off_for_startup
+        from bpdebug.support.gcpause import collector_off_for_startup
 
         collector_off_for_startup()  # before numpy and textual are imported
-    from bpdebug.engine import run
-    from bpdebug.errors import GraphError
-    from bpdebug.loader import load
+    from bpdebug.core.engine import run
+    from bpdebug.formats.loader import load
+    from bpdebug.support.errors import GraphError
 
     try:
         graph = load(args.graph)
@@ -110,11 +110,11 @@ def _main(argv: list[str] | None) -> int:
     out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
-            from bpdebug.trace_json import trace_json
+            from bpdebug.export.trace_json import trace_json
 
             sys.stdout.write(trace_json(trace) + "\n")  # escaped by trace_json, as JSON escapes
         else:
-            from bpdebug.trace_text import print_trace
+            from bpdebug.export.trace_text import print_trace
 
             print_trace(trace, out)  # type: ignore[arg-type]
     if args.check:
@@ -123,7 +123,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _open_app(trace: object, watch: bool = False) -> int:
-    from bpdebug.gcpause import collector_off_for_startup
+    from bpdebug.support.gcpause import collector_off_for_startup
 
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
@@ -134,7 +134,7 @@ def _open_app(trace: object, watch: bool = False) -> int:
 
 
 def _list(out: TextIO) -> int:
-    from bpdebug.bundled import bundled_graphs
+    from bpdebug.formats.bundled import bundled_graphs
 
     out = _EscapingWriter(out)  # type: ignore[assignment]
     graphs = bundled_graphs()
@@ -146,9 +146,9 @@ def _list(out: TextIO) -> int:
 
 
 def _check(graph, trace, samples: int, out: TextIO) -> int:
-    from bpdebug.format import cell_width, fmt_num, pad_cells
-    from bpdebug.gradcheck import ATOL, RTOL, check
-    from bpdebug.safe_text import escape_text
+    from bpdebug.core.gradcheck import ATOL, RTOL, check
+    from bpdebug.support.formatting import cell_width, fmt_num, pad_cells
+    from bpdebug.support.safe_text import escape_text
 
     started = time.monotonic()
     shown = False

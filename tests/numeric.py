@@ -1,4 +1,4 @@
-"""Central differences, written independently of bpdebug.gradcheck so each can check the other."""
+"""Central differences, written independently of bpdebug.core.gradcheck so each can check the other."""
 
 from __future__ import annotations
 

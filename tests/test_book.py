@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import bpdebug
-from bpdebug.format import fmt_num
+from bpdebug.support.formatting import fmt_num
 
 
 def readable(mapping: dict) -> dict[str, str]:

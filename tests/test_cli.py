@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bpdebug.bundled import bundled_graphs
 from bpdebug.cli import main
+from bpdebug.formats.bundled import bundled_graphs
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

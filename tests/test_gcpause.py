@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 import bpdebug
-from bpdebug import gcpause
+from bpdebug.support import gcpause
 
 
 def test_startup_turns_the_collector_off_and_the_first_frame_turns_it_back_on() -> None:

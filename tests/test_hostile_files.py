@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bpdebug
-from bpdebug.bundled import bundled_graphs
 from bpdebug.cli import main
+from bpdebug.formats.bundled import bundled_graphs
 
 SOURCES = {g.name: g.path.read_bytes() for g in bundled_graphs() if g.name != "mnist_784_50_10"}
 OPS = [
@@ -258,12 +258,12 @@ def test_unreadable_graph_file(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "g.toml"
     path.write_text(SOURCES["problem1"].decode())
 
-    import bpdebug.files
+    import bpdebug.support.files
 
     def refuse(*args, **kwargs) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(bpdebug.files.os, "open", refuse)  # as root, chmod would not stop us
+    monkeypatch.setattr(bpdebug.support.files.os, "open", refuse)  # as root, chmod would not stop us
     try:
         bpdebug.load(path)
     except bpdebug.GraphError as error:

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bpdebug.errors import GraphError
-from bpdebug.ops import OPS, unbroadcast
+from bpdebug.core.ops import OPS, unbroadcast
+from bpdebug.support.errors import GraphError
 from tests.numeric import numerical_grad
 
 SHAPES = [(), (3,), (2, 3), (1, 3), (2, 1), (4, 2, 3)]

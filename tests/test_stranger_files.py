@@ -21,7 +21,7 @@ import pytest
 
 import bpdebug
 from bpdebug.cli import main
-from bpdebug.safe_text import escape_json, escape_text, first_unsafe
+from bpdebug.support.safe_text import escape_json, escape_text, first_unsafe
 
 # what a file may try to send a terminal: clipboard write (OSC 52), clear screen, a colour,
 # carriage return and backspaces that overprint a number, C1 CSI, DEL, a bidi override, an
@@ -192,7 +192,7 @@ def test_a_fifo_a_device_or_a_folder_is_refused_before_it_is_read(tmp_path) -> N
 
 
 def test_a_file_larger_than_the_limit_is_not_read(tmp_path, monkeypatch) -> None:
-    from bpdebug.files import open_regular, read_bounded
+    from bpdebug.support.files import open_regular, read_bounded
 
     path = tmp_path / "g.toml"
     path.write_text(f"[inputs]\nx = 2\n{NODE}" + "# padding\n" * 100, encoding="utf-8")
@@ -325,12 +325,12 @@ def test_very_long_names_are_one_short_line(tmp_path, capsys) -> None:
 
 
 def test_a_folder_the_user_may_not_enter(tmp_path, capsys, monkeypatch) -> None:
-    import bpdebug.files
+    import bpdebug.support.files
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(bpdebug.files.os, "open", refuse)  # as root, chmod 000 would not stop us
+    monkeypatch.setattr(bpdebug.support.files.os, "open", refuse)  # as root, chmod 000 would not stop us
     code, out, err = run_cli(capsys, str(tmp_path / "locked" / "g.toml"), "--trace")
     assert code == 2 and out == "" and err.strip().endswith("error: permission denied")
 
@@ -359,12 +359,12 @@ def test_a_total_budget_bounds_all_the_arrays_of_a_graph(tmp_path, capsys, monke
 
 
 def test_memory_running_out_is_one_line(tmp_path, capsys, monkeypatch) -> None:
-    import bpdebug.engine
+    import bpdebug.core.engine
 
     def exhausted(graph):
         raise MemoryError
 
-    monkeypatch.setattr(bpdebug.engine, "run", exhausted)
+    monkeypatch.setattr(bpdebug.core.engine, "run", exhausted)
     code, out, err = run_cli(capsys, "problem1", "--trace")
     assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("bpdebug: error: out of memory")
 

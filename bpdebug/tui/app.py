@@ -9,11 +9,11 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from bpdebug.engine import Trace, run
-from bpdebug.errors import GraphError
-from bpdebug.graph import Graph
-from bpdebug.loader import load
-from bpdebug.safe_text import escape_text
+from bpdebug.core.engine import Trace, run
+from bpdebug.core.graph import Graph
+from bpdebug.formats.loader import load
+from bpdebug.support.errors import GraphError
+from bpdebug.support.safe_text import escape_text
 from bpdebug.tui.screens import KEYS, DebuggerScreen, StartScreen
 
 

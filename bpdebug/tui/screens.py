@@ -17,11 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bpdebug.bundled import BundledGraph, bundled_graphs
-from bpdebug.engine import Trace
-from bpdebug.format import paragraphs
-from bpdebug.gcpause import freeze_live_objects, thaw_objects
-from bpdebug.tui.session import Session
+from bpdebug.core.engine import Trace
+from bpdebug.formats.bundled import BundledGraph, bundled_graphs
+from bpdebug.support.formatting import paragraphs
+from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
+from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector, esc
 from bpdebug.tui.widgets.panel import Panel

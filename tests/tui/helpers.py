@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bpdebug.tui.paint import row_text
+from bpdebug.render.paint import row_text
 from bpdebug.tui.screens import DebuggerScreen
 
 

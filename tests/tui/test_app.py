@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import bpdebug
-import bpdebug.bundled
+import bpdebug.formats.bundled
 from benchmarks.graphs import random_scalar_graph
 from bpdebug.tui.app import BpdebugApp
 from bpdebug.tui.screens import DebuggerScreen, HelpScreen, StartScreen
@@ -229,7 +229,7 @@ async def test_a_big_graph_says_where_its_view_is_instead_of_scrollbars() -> Non
 
 async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path) -> None:
     path = tmp_path / "shop.toml"
-    source = (bpdebug.bundled.bundled_path("problem2")).read_text(encoding="utf-8")
+    source = (bpdebug.formats.bundled.bundled_path("problem2")).read_text(encoding="utf-8")
     path.write_text(source, encoding="utf-8")
     app = BpdebugApp(bpdebug.load(path), watch=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -287,7 +287,7 @@ async def test_the_key_bar_is_clickable() -> None:
         assert isinstance(app.screen, HelpScreen)
 
 
-@pytest.mark.parametrize("name", [g.name for g in bpdebug.bundled.bundled_graphs()])
+@pytest.mark.parametrize("name", [g.name for g in bpdebug.formats.bundled.bundled_graphs()])
 async def test_the_inspector_text_reads_the_same_parsed_line_by_line(name: str) -> None:
     """The inspector parses and caches its markup a line at a time: no style may span lines."""
     from textual.content import Content

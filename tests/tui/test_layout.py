@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 import bpdebug
 from benchmarks.graphs import random_scalar_graph
-from bpdebug.bundled import bundled_graphs
-from bpdebug.format import cell_width
-from bpdebug.tui.layout import Box, Lane, Layout, Run, layout
-from bpdebug.tui.paint import row_text
+from bpdebug.formats.bundled import bundled_graphs
+from bpdebug.render.layout import Box, Lane, Layout, Run, layout
+from bpdebug.render.paint import row_text
+from bpdebug.support.formatting import cell_width
 
 
 class NoLabels:
@@ -122,8 +122,8 @@ def test_layout_is_a_pure_function() -> None:
 
 
 def test_labels_never_spill_out_of_their_lane() -> None:
-    from bpdebug.tui.layout import Lane
-    from bpdebug.tui.paint import _lane_value
+    from bpdebug.render.layout import Lane
+    from bpdebug.render.paint import _lane_value
 
     class Wide:
         def value(self, edge: tuple[str, str]) -> str:

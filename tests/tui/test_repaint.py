@@ -8,9 +8,9 @@ import asyncio
 import pytest
 
 import bpdebug
-import bpdebug.tui.layout
+import bpdebug.render.layout
 from benchmarks.graphs import random_scalar_graph
-from bpdebug.graph import Graph
+from bpdebug.core.graph import Graph
 from bpdebug.tui.app import BpdebugApp
 from tests.tui.helpers import debugger
 
@@ -55,5 +55,5 @@ def test_every_key_leaves_the_screen_a_whole_repaint_would_draw(
     name: str, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if name.endswith("_dense"):  # laid out and painted as a graph of thousands of nodes is
-        monkeypatch.setattr(bpdebug.tui.layout, "SWEEP_NODES", 100)
+        monkeypatch.setattr(bpdebug.render.layout, "SWEEP_NODES", 100)
     assert asyncio.run(stale_frames(GRAPHS[name](), WALKS[name], size)) == []

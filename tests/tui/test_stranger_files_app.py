@@ -9,7 +9,7 @@ import os
 import pytest
 
 import bpdebug
-import bpdebug.bundled
+import bpdebug.formats.bundled
 from bpdebug.tui.app import BpdebugApp
 from tests.test_stranger_files import LABELS_FROM_A_NODE
 from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
@@ -46,7 +46,7 @@ async def test_a_long_leaf_label_is_clipped_in_the_graph() -> None:
 
 async def test_watch_never_blocks_on_a_fifo_and_keeps_the_last_good_trace(tmp_path) -> None:
     path = tmp_path / "shop.toml"
-    source = bpdebug.bundled.bundled_path("problem2").read_text(encoding="utf-8")
+    source = bpdebug.formats.bundled.bundled_path("problem2").read_text(encoding="utf-8")
     path.write_text(source, encoding="utf-8")
     app = BpdebugApp(bpdebug.load(path), watch=True)
     async with app.run_test(size=(120, 40)) as pilot:

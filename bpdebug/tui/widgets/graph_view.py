@@ -13,10 +13,10 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
-from bpdebug.format import cell_width, fmt_short
-from bpdebug.tui.layout import Edge, Layout, label_width_for, layout
-from bpdebug.tui.paint import paint_row
-from bpdebug.tui.session import Session
+from bpdebug.render.layout import Edge, Layout, label_width_for, layout
+from bpdebug.render.paint import paint_row
+from bpdebug.support.formatting import cell_width, fmt_short
+from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.styled_lines import StyledLines
 

@@ -13,11 +13,11 @@ from textual.markup import escape as escape_markup
 from textual.strip import Strip
 from textual.visual import Visual
 
-from bpdebug.engine import BackwardStep, ForwardStep
-from bpdebug.explain import formula, forward_numbers, sent_items, upstream_text
-from bpdebug.format import fmt_num, paragraphs, shape_text
-from bpdebug.nonfinite import first_nonfinite, is_finite, step_is_finite
-from bpdebug.tui.session import Session
+from bpdebug.core.engine import BackwardStep, ForwardStep
+from bpdebug.core.nonfinite import first_nonfinite, is_finite, step_is_finite
+from bpdebug.support.formatting import fmt_num, paragraphs, shape_text
+from bpdebug.teach.explain import formula, forward_numbers, sent_items, upstream_text
+from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.quiet_scroll import QuietScrollView
 

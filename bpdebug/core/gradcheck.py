@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from bpdebug.engine import Trace
-from bpdebug.graph import Graph
+from bpdebug.core.engine import Trace
+from bpdebug.core.graph import Graph
 
 RTOL = 1e-4
 ATOL = 1e-6

@@ -207,7 +207,7 @@ def _shape_str(shape: Shape) -> str:
 
 
 def _paren(text: str | None) -> str:
-    from bpdebug.format import group
+    from bpdebug.support.formatting import group
 
     return group(text or "?")
 
@@ -364,7 +364,7 @@ def _bare(name: str) -> str:
 
 
 def _num(x: float) -> str:
-    from bpdebug.format import fmt_num
+    from bpdebug.support.formatting import fmt_num
 
     return fmt_num(x)
 
@@ -713,7 +713,7 @@ class SoftmaxWithLoss(Op):
         classes = x.shape[-1]
         whole = index.astype(np.intp)
         if not np.array_equal(whole, index) or whole.min() < 0 or whole.max() >= classes:
-            from bpdebug.errors import GraphError
+            from bpdebug.support.errors import GraphError
 
             raise GraphError(f"labels t must be whole numbers from 0 to {classes - 1}")
         return whole

@@ -16,10 +16,10 @@ from typing import Any, NamedTuple, overload
 
 import numpy as np
 
-from bpdebug.errors import GraphError
-from bpdebug.gcpause import paused_gc
-from bpdebug.graph import Graph, Node
-from bpdebug.ops import shape_of
+from bpdebug.core.graph import Graph, Node
+from bpdebug.core.ops import shape_of
+from bpdebug.support.errors import GraphError
+from bpdebug.support.gcpause import paused_gc
 
 
 class ForwardStep(NamedTuple):

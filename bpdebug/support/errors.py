@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from bpdebug.safe_text import escape_text
+from bpdebug.support.safe_text import escape_text
 
 
 class GraphError(Exception):

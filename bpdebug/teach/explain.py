@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bpdebug.engine import BackwardStep, ForwardStep, Trace
-from bpdebug.format import fmt_num, fmt_short, fmt_value, group
-from bpdebug.graph import Graph, Node
+from bpdebug.core.engine import BackwardStep, ForwardStep, Trace
+from bpdebug.core.graph import Graph, Node
+from bpdebug.support.formatting import fmt_num, fmt_short, fmt_value, group
 
 
 def input_names(graph: Graph, node: Node) -> list[str]:

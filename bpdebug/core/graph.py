@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bpdebug.ops import Op, Params, Shape
+from bpdebug.core.ops import Op, Params, Shape
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from bpdebug.engine import ForwardStep, Step, Trace
+from bpdebug.core.engine import ForwardStep, Step, Trace
 
 
 def is_finite(value: Any) -> bool:

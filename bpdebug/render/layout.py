@@ -20,9 +20,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bpdebug.format import cell_width
-from bpdebug.gcpause import paused_gc
-from bpdebug.graph import Graph
+from bpdebug.core.graph import Graph
+from bpdebug.support.formatting import cell_width
+from bpdebug.support.gcpause import paused_gc
 
 # direction bits of a line-drawing cell
 N, S, E, W = 1, 2, 4, 8

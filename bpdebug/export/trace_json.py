@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from bpdebug.engine import ForwardStep, Trace
-from bpdebug.nonfinite import first_nonfinite_step
-from bpdebug.safe_text import escape_json
+from bpdebug.core.engine import ForwardStep, Trace
+from bpdebug.core.nonfinite import first_nonfinite_step
+from bpdebug.support.safe_text import escape_json
 
 
 def plain(value: Any) -> Any:

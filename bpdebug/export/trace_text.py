@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bpdebug.engine import ForwardStep, Trace
-from bpdebug.explain import forward_text, gradient_table, group, sent_items, upstream_text
-from bpdebug.format import cell_width, fmt_value, pad_cells
-from bpdebug.nonfinite import first_nonfinite
+from bpdebug.core.engine import ForwardStep, Trace
+from bpdebug.core.nonfinite import first_nonfinite
+from bpdebug.support.formatting import cell_width, fmt_value, pad_cells
+from bpdebug.teach.explain import forward_text, gradient_table, group, sent_items, upstream_text
 
 
 def print_trace(trace: Trace, out: TextIO) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from bpdebug.format import cell_width, pad_cells
-from bpdebug.tui.layout import BOX_CHARS, Box, E, Edge, Lane, Layout, Run, W
+from bpdebug.render.layout import BOX_CHARS, Box, E, Edge, Lane, Layout, Run, W
+from bpdebug.support.formatting import cell_width, pad_cells
 
 
 class Labels(Protocol):

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-GRAPHS_DIR = Path(__file__).parent / "graphs"
+GRAPHS_DIR = Path(__file__).parents[1] / "graphs"
 TEACHING_ORDER = (
     "problem1",
     "problem2",

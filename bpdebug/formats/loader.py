@@ -21,12 +21,12 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from bpdebug.errors import GraphError, did_you_mean
-from bpdebug.files import FileRefused, exists, open_regular, read_bounded
-from bpdebug.gcpause import paused_gc
-from bpdebug.graph import CycleFound, Graph, Leaf, Node, forward_order
-from bpdebug.ops import OPS, Op, Param, ShapeError
-from bpdebug.safe_text import codepoint, escape_text, first_unsafe, shorten
+from bpdebug.core.graph import CycleFound, Graph, Leaf, Node, forward_order
+from bpdebug.core.ops import OPS, Op, Param, ShapeError
+from bpdebug.support.errors import GraphError, did_you_mean
+from bpdebug.support.files import FileRefused, exists, open_regular, read_bounded
+from bpdebug.support.gcpause import paused_gc
+from bpdebug.support.safe_text import codepoint, escape_text, first_unsafe, shorten
 
 MAX_NDIM = 32  # numpy's own limit is 64
 MAX_NPY_HEADER = 10_000  # bytes: numpy's own default limit, applied before the header is read
@@ -76,7 +76,7 @@ def load(source: str | Path) -> Graph:
     """Load a graph file, or a bundled graph by name (``"problem2"``)."""
     path = Path(source)
     if not path.suffix and not exists(path):
-        from bpdebug.bundled import bundled_path
+        from bpdebug.formats.bundled import bundled_path
 
         found = bundled_path(str(source))
         if found is not None:
