@@ -17,20 +17,21 @@ from typing import TYPE_CHECKING, Any
 from bpdebug._version import __version__
 
 if TYPE_CHECKING:
-    from bpdebug.core.engine import BackwardStep, ForwardStep, Trace, run
+    from bpdebug.core.engine import run
     from bpdebug.core.graph import Graph
-    from bpdebug.formats.loader import load, loads
+    from bpdebug.core.trace import BackwardStep, ForwardStep, Trace
+    from bpdebug.formats.toml import load, loads
     from bpdebug.support.errors import GraphError
 
 _HOMES = {
-    "BackwardStep": "bpdebug.core.engine",
-    "ForwardStep": "bpdebug.core.engine",
-    "Trace": "bpdebug.core.engine",
+    "BackwardStep": "bpdebug.core.trace",
+    "ForwardStep": "bpdebug.core.trace",
+    "Trace": "bpdebug.core.trace",
     "run": "bpdebug.core.engine",
     "GraphError": "bpdebug.support.errors",
     "Graph": "bpdebug.core.graph",
-    "load": "bpdebug.formats.loader",
-    "loads": "bpdebug.formats.loader",
+    "load": "bpdebug.formats.toml",
+    "loads": "bpdebug.formats.toml",
 }
 
 __all__ = [

@@ -96,7 +96,7 @@ def _main(argv: list[str] | None) -> int:
 
         collector_off_for_startup()  # before numpy and textual are imported
     from bpdebug.core.engine import run
-    from bpdebug.formats.loader import load
+    from bpdebug.formats.toml import load
     from bpdebug.support.errors import GraphError
 
     try:

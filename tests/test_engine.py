@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import bpdebug
-from bpdebug.core.engine import BackwardStep, ForwardStep
+from bpdebug.core.trace import BackwardStep, ForwardStep
 
 
 def trace_of(text: str):

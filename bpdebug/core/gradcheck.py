@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from bpdebug.core.engine import Trace
 from bpdebug.core.graph import Graph
+from bpdebug.core.trace import Trace
 
 RTOL = 1e-4
 ATOL = 1e-6
@@ -33,7 +33,7 @@ def evaluate(graph: Graph, overrides: dict[str, Any]) -> float:
     with np.errstate(all="ignore"):
         for node in graph.nodes:
             if node.id in needed:
-                values[node.id] = node.op.forward([values[i] for i in node.inputs], node.params)
+                values[node.id] = node.op.forward([values[i] for i in node.inputs], node.params)[0]
     return float(np.sum(values[graph.output]))
 
 

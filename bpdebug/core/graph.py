@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bpdebug.core.ops import Op, Params, Shape
+from bpdebug.core.ops import Op, Params
+from bpdebug.core.values import Shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,13 @@ class Graph:
     leaves: dict[str, Leaf]
     nodes: tuple[Node, ...]  # in forward order
     path: Path | None = None
+    ops: Mapping[str, Op] = field(default_factory=dict)  # the registry the graph was loaded with
+
+    # derived from the above in __post_init__
+    is_node: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+    grad_leaves: frozenset[str] = field(init=False, repr=False, compare=False)
+    grad_dependent: frozenset[str] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_id = {n.id: n for n in self.nodes}
@@ -82,7 +90,7 @@ class Graph:
         object.__setattr__(self, "grad_dependent", frozenset(grad_dependent))
 
     def node(self, node_id: str) -> Node:
-        return self._by_id[node_id]  # type: ignore[attr-defined]
+        return self._by_id[node_id]
 
     def display(self, value_id: str) -> str:
         if value_id in self.leaves:
@@ -104,7 +112,7 @@ class Graph:
 
     def ancestors(self, node_id: str) -> set[str]:
         """Every node *node_id* depends on, itself included (leaves excluded). No recursion."""
-        by_id = self._by_id  # type: ignore[attr-defined]
+        by_id = self._by_id
         seen = {node_id}
         stack = [node_id]
         while stack:

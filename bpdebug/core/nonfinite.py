@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from bpdebug.core.engine import ForwardStep, Step, Trace
+from bpdebug.core.trace import ForwardStep, Step, Trace
 
 
 def is_finite(value: Any) -> bool:
@@ -35,15 +35,3 @@ def first_nonfinite_step(trace: Trace) -> dict[str, Any] | None:
             what = "value" if step.phase == "forward" else "gradient"
             return {"step": step.index, "node": step.node, "what": what}
     return None
-
-
-def first_nonfinite(trace: Trace) -> str | None:
-    """A sentence naming the first step whose result holds nan or inf, or None."""
-    found = first_nonfinite_step(trace)
-    if found is None:
-        return None
-    name = trace.graph.display(found["node"])
-    if found["what"] == "input":
-        return f"input {name!r} holds nan or inf"
-    op = trace.graph.node(found["node"]).op.name
-    return f"the first nan or inf appears at step {found['step']}: the {found['what']} of {name!r} ({op})"

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from bpdebug.core.engine import ForwardStep, Trace
 from bpdebug.core.nonfinite import first_nonfinite_step
+from bpdebug.core.trace import ForwardStep, Trace
 from bpdebug.support.safe_text import escape_json
 
 

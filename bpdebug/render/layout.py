@@ -191,9 +191,7 @@ def symbol_text(symbol: str) -> str:
 
 def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> Layout:
     """Lay out *graph*; *label_width* is the widest value or gradient text an edge will carry."""
-    if len(graph.nodes) < 1000:  # small graphs: the pause would save nothing
-        return _layout(graph, label_width, leaves_left)
-    with paused_gc():
+    with paused_gc(len(graph.nodes)):
         return _layout(graph, label_width, leaves_left)
 
 

@@ -6,12 +6,18 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+PAUSE_FROM = 1000  # nodes: below this a pause saves nothing (docs/performance.md)
+
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
-    """While hundreds of thousands of small objects are built (a trace, a layout), the
-    collector would walk them again and again and find nothing; that walk was ~40% of the
-    time. Reference counting still frees everything as usual."""
+def paused_gc(nodes: int | None = None) -> Iterator[None]:
+    """Keep the collector out while many small objects are built (a trace, a layout): it would
+    walk them again and again and find nothing. Reference counting still frees everything as
+    usual. With *nodes*, the size of the graph at hand, only a graph of PAUSE_FROM nodes or
+    more pauses it."""
+    if nodes is not None and nodes < PAUSE_FROM:
+        yield
+        return
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -1,17 +1,70 @@
-"""Each step of a trace in words and numbers, as a learner reads it.
+"""Each step of a trace in words and numbers, as a learner reads it: structured lines that name
+their sentences by message id (``bpdebug.teach.messages``) with their numbers as arguments.
 
-The command line's ``--trace`` table and the app's inspector both draw from here, and everything
-here is read from the trace: nothing is differentiated again.
+The inspector and ``--trace`` render the same structures, each its own way; everything here is
+read from the trace, nothing is differentiated again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from bpdebug.core.engine import BackwardStep, ForwardStep, Trace
 from bpdebug.core.graph import Graph, Node
+from bpdebug.core.nonfinite import first_nonfinite_step
+from bpdebug.core.trace import BackwardStep, ForwardStep, Trace
 from bpdebug.support.formatting import fmt_num, fmt_short, fmt_value, group
+from bpdebug.teach.messages import has, say
+
+
+class Shown(NamedTuple):
+    """A number, an array or a worked sum, written in the colour of its *role*."""
+
+    value: Any  # float | np.ndarray | str (already written out: "1.1 × 2 = 2.2")
+    role: str = "value"  # "value" (forward) or "grad" (backward)
+
+
+class Key(NamedTuple):
+    """A key the learner can press, as the sentence names it."""
+
+    name: str
+
+
+class Line(NamedTuple):
+    """One line of an explanation: what it is (*kind*, which the renderer styles), its sentence
+    (*message*, an id in the catalog) and the sentence's arguments: str for names and
+    formulas, ``Shown`` for numbers, ``Key`` for keys. *aside* is a second, quieter sentence on
+    the same line; *gap* a blank line before it."""
+
+    kind: str
+    message: str
+    args: dict[str, Any]
+    aside: str | None = None
+    gap: bool = False
+
+
+# --- formulas ---------------------------------------------------------------------------------
+def _catalog_or_op(key: str, names: list[str], params: dict, out: str) -> str | None:
+    if not has(key):
+        return None
+    slots = {f"x{i}": n for i, n in enumerate(names)}
+    return say(key, slots, out=out, axis=params.get("axis"))
+
+
+def _formula(node: Node, names: list[str], out: str) -> str:
+    key = f"formula.{node.op.name}" + (".axis" if node.params.get("axis") is not None else "")
+    text = _catalog_or_op(key, names, node.params, out)
+    return text if text is not None else node.op.formula(names, node.params, out)
+
+
+def local_formula(node: Node, i: int, names: list[str], out: str) -> str | None:
+    text = _catalog_or_op(f"local.{node.op.name}.{i}", names, node.params, out)
+    return text if text is not None else node.op.local_formula(i, names, node.params, out)
+
+
+def sent_formula(node: Node, i: int, names: list[str], out: str) -> str | None:
+    text = _catalog_or_op(f"sent.{node.op.name}.{i}", names, node.params, out)
+    return text if text is not None else node.op.sent_formula(i, names, node.params, out)
 
 
 def input_names(graph: Graph, node: Node) -> list[str]:
@@ -31,16 +84,16 @@ def out_name(graph: Graph, node: Node) -> str:
 def formula(graph: Graph, node: Node, out: str | None = None) -> str:
     """``apple_price = apple × apple_num`` (or ``y = apple × apple_num`` with out="y")."""
     name = out or out_name(graph, node)
-    text = node.op.formula(input_names(graph, node), node.params, name)
+    text = _formula(node, input_names(graph, node), name)
     return (out or node.display) + text[len(name) :]
 
 
 def forward_numbers(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
     """``= 100 × 2 = 200``: the formula with the numbers in; arrays by their shape."""
     node = graph.node(step.node)
-    numbers = [group(_short(step.inputs[k], digits)) for k in node.keys]
-    with_numbers = node.op.formula(numbers, node.params, "")[3:]
-    value = _short(step.value, digits)
+    numbers = [group(short(step.inputs[k], digits)) for k in node.keys]
+    with_numbers = _formula(node, numbers, "")[3:]
+    value = short(step.value, digits)
     if formula(graph, node).endswith(f"= {with_numbers}"):
         return f"= {value}"
     return f"= {with_numbers} = {value}"
@@ -51,10 +104,11 @@ def forward_text(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
     return f"{formula(graph, graph.node(step.node))} {forward_numbers(graph, step, digits)}"
 
 
-def _short(value: Any, digits: int) -> str:
+def short(value: Any, digits: int) -> str:
     return fmt_num(value, digits) if type(value) is float else fmt_short(value)
 
 
+# --- what a backward step sends ---------------------------------------------------------------
 @dataclass(frozen=True)
 class Sent:
     """What one input receives from a node in the backward pass."""
@@ -70,12 +124,13 @@ class Sent:
 
 def upstream_text(step: BackwardStep, graph: Graph, digits: int = 12) -> str:
     """``1`` for the output; ``1.1 from price + 0.3 from z = 1.4`` on fan-out."""
-    if not step.contributions:
-        return _short(step.upstream, digits)
-    if len(step.contributions) == 1:
-        return _short(step.upstream, digits)
-    parts = " + ".join(f"{_short(c.grad, digits)} from {graph.display(c.source)}" for c in step.contributions)
-    return f"{parts} = {_short(step.upstream, digits)}"
+    if len(step.contributions) <= 1:
+        return short(step.upstream, digits)
+    parts = " + ".join(
+        say("fan_out.part", value=short(c.grad, digits), name=graph.display(c.source))
+        for c in step.contributions
+    )
+    return f"{parts} = {short(step.upstream, digits)}"
 
 
 def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | None = None) -> list[Sent]:
@@ -91,20 +146,20 @@ def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | No
             continue
         seen.add(input_id)
         name = names[position]
-        rhs = node.op.local_formula(position, names, node.params, out)
+        rhs = local_formula(node, position, names, out)
         local = step.local.get(input_id) if step.local is not None else None
         grad = step.downstream[input_id]
         if local is not None and type(local) is float and type(step.upstream) is float:
-            arithmetic = f"{_short(step.upstream, digits)} × {_short(local, digits)} = {_short(grad, digits)}"
+            arithmetic = f"{short(step.upstream, digits)} × {short(local, digits)} = {short(grad, digits)}"
         else:
-            arithmetic = _short(grad, digits)
+            arithmetic = short(grad, digits)
         items.append(
             Sent(
                 key=key,
                 name=name,
                 local_formula=f"∂{out}/∂{name} = {rhs}" if rhs else None,
                 local=local,
-                sent_formula=f"∂L/∂{name} = {node.op.sent_formula(position, names, node.params, out)}",
+                sent_formula=f"∂L/∂{name} = {sent_formula(node, position, names, out)}",
                 arithmetic=arithmetic,
                 grad=grad,
             )
@@ -114,13 +169,13 @@ def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | No
 
 def backward_summary(graph: Graph, step: BackwardStep, digits: int = 4) -> str:
     """One line: ``apple_price: 1.1 → apple 2.2, apple_num 110``."""
-    sent = ", ".join(f"{s.name} {_short(s.grad, digits)}" for s in sent_items(graph, step, digits))
-    head = f"{graph.display(step.node)}: {_short(step.upstream, digits)}"
+    sent = ", ".join(f"{s.name} {short(s.grad, digits)}" for s in sent_items(graph, step, digits))
+    head = f"{graph.display(step.node)}: {short(step.upstream, digits)}"
     return f"{head} → {sent}" if sent else head
 
 
 def forward_summary(graph: Graph, step: ForwardStep, digits: int = 4) -> str:
-    return f"{graph.display(step.node)} = {_short(step.value, digits)}"
+    return f"{graph.display(step.node)} = {short(step.value, digits)}"
 
 
 def gradient_table(trace: Trace) -> list[tuple[str, str]]:
@@ -129,3 +184,16 @@ def gradient_table(trace: Trace) -> list[tuple[str, str]]:
     return [
         (graph.display(name), fmt_value(trace.grads[name])) for name in graph.leaves if name in trace.grads
     ]
+
+
+def first_nonfinite(trace: Trace) -> str | None:
+    """A sentence naming the first step whose result holds nan or inf, or None."""
+    found = first_nonfinite_step(trace)
+    if found is None:
+        return None
+    name = trace.graph.display(found["node"])
+    if found["what"] == "input":
+        return say("nonfinite.input", name=name)
+    op = trace.graph.node(found["node"]).op.name
+    what = say(f"nonfinite.what.{found['what']}")
+    return say("nonfinite.first", step=found["step"], what=what, name=name, op=op)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpdebug.core.engine import BackwardStep, ForwardStep, Step, Trace
 from bpdebug.core.nonfinite import step_is_finite
+from bpdebug.core.trace import BackwardStep, ForwardStep, Step, Trace
 
 
 @dataclass

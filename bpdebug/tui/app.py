@@ -9,9 +9,10 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from bpdebug.core.engine import Trace, run
+from bpdebug.core.engine import run
 from bpdebug.core.graph import Graph
-from bpdebug.formats.loader import load
+from bpdebug.core.trace import Trace
+from bpdebug.formats.toml import load
 from bpdebug.support.errors import GraphError
 from bpdebug.support.safe_text import escape_text
 from bpdebug.tui.screens import KEYS, DebuggerScreen, StartScreen

@@ -17,13 +17,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bpdebug.core.engine import Trace
+from bpdebug.core.trace import Trace
 from bpdebug.formats.bundled import BundledGraph, bundled_graphs
 from bpdebug.support.formatting import paragraphs
 from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.teach.session import Session
+from bpdebug.tui.explanation_markup import esc
 from bpdebug.tui.widgets.graph_view import GraphView
-from bpdebug.tui.widgets.inspector import Inspector, esc
+from bpdebug.tui.widgets.inspector import Inspector
 from bpdebug.tui.widgets.panel import Panel
 from bpdebug.tui.widgets.steps import StepsView
 

@@ -9,15 +9,13 @@ import numpy as np
 from rich.segment import Segment
 from textual.content import Content
 from textual.geometry import Region, Size
-from textual.markup import escape as escape_markup
 from textual.strip import Strip
 from textual.visual import Visual
 
-from bpdebug.core.engine import BackwardStep, ForwardStep
-from bpdebug.core.nonfinite import first_nonfinite, is_finite, step_is_finite
-from bpdebug.support.formatting import fmt_num, paragraphs, shape_text
-from bpdebug.teach.explain import formula, forward_numbers, sent_items, upstream_text
+from bpdebug.support.formatting import fmt_num, shape_text
+from bpdebug.teach.focus import focus
 from bpdebug.teach.session import Session
+from bpdebug.tui.explanation_markup import esc, line_markup
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.quiet_scroll import QuietScrollView
 
@@ -25,19 +23,6 @@ GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
 DIGITS = 6  # significant digits for numbers in the inspector
 WRAP_CACHE = 64  # wrapped texts kept, oldest dropped first
 WRAPPED_LINES = 4096  # wrapped lines kept, oldest dropped first
-
-
-def esc(text: str) -> str:
-    """*text* (a name, label or title from a file) as markup that shows it as it is written.
-
-    Textual's own escape guards the square brackets. A trailing backslash is what it cannot
-    guard in Textual's parser, where a backslash before any ``[`` escapes it (``[b]C:\\[/]``
-    would lose its closing tag and show the tag): such a text is followed by a space.
-    """
-    if not text.endswith("\\"):
-        return escape_markup(text)
-    body = text.rstrip("\\")
-    return escape_markup(body) + "\\" * (len(text) - len(body)) + " "
 
 
 def value_markup(value: Any, role: str = "value", width: int = 38) -> str:
@@ -225,126 +210,9 @@ class Inspector(QuietScrollView, can_focus=True):
 
     def text(self) -> str:
         """The inspector's text as markup (tests read it through ``Content.plain``)."""
-        session = self.session
-        graph = session.trace.graph
-        node_id = session.focus_node
-        if node_id is None:
-            self._set_title("start")
-            return self._start_text()
-        if node_id in graph.leaves:
-            self._set_title(esc(graph.display(node_id)))
-            return self._leaf_text(node_id)
-        node = graph.node(node_id)
-        self._set_title(esc(f"{node.display} ({node.op.symbol})"))
-        parts = []
-        if session.selected:
-            parts.append("[dim]selected node (the current step is elsewhere; n returns to it)[/]")
-        named = "" if node.display == "y" else f"  [dim]y is {esc(node.display)}[/]"
-        parts.append(f"[b]{esc(formula(graph, node, 'y'))}[/]{named}")
-        forward = session.forward_step_of(node_id)
-        if forward is None:
-            at = session.forward_at[node_id]
-            parts.append(f"\n[dim]not computed yet: its value appears at step {at} (press n)[/]")
-            return "\n".join(parts)
-        forward_lines = self._forward_lines(forward)
-        backward = session.backward_step_of(node_id)
-        if backward is None:
-            parts += forward_lines
-            if node_id in session.backward_at:
-                parts.append(f"\n[dim]gradient: not sent back yet (step {session.backward_at[node_id]})[/]")
-            elif session.phase in ("BACKWARD", "DONE"):
-                parts.append("\n[dim]the output does not depend on this node: no gradient flows here[/]")
-            return "\n".join(parts)
-        # in the backward pass what just happened comes first: what the node sends back
-        parts.append("")
-        parts += self._backward_lines(backward)
-        if not step_is_finite(backward):
-            problem = first_nonfinite(session.trace) or "nan or inf"
-            parts.append(f"\n[b $text-error]⚠ a gradient here holds nan or inf; {esc(problem)}[/]")
-        parts.append(f"\n[i]{esc(node.op.explanation)}[/]")
-        parts.append("\n[dim]forward:[/]")
-        parts += forward_lines
-        return "\n".join(parts)
-
-    def _forward_lines(self, forward: ForwardStep) -> list[str]:
-        graph = self.session.trace.graph
-        node = graph.node(forward.node)
-        lines = [""]
-        for key, value in forward.inputs.items():
-            name = graph.display(key) if key in graph.leaves or graph.is_node(key) else key
-            lines.append(f"  {esc(name)} = {self.markup(value)}")
-        if type(forward.value) is float and all(type(v) is float for v in forward.inputs.values()):
-            lines.append(f"  [b]{esc(forward_numbers(graph, forward, DIGITS))}[/]")
-        else:
-            lines.append(f"  {esc(node.display)} = {self.markup(forward.value)}")
-        if not is_finite(forward.value):
-            problem = first_nonfinite(self.session.trace) or "nan or inf"
-            lines.append(f"\n[b $text-error]⚠ {esc(problem)}[/]")
-        return lines
-
-    def _backward_lines(self, step: BackwardStep) -> list[str]:
-        graph = self.session.trace.graph
-        lines = []
-        if not step.contributions and step.node == graph.output:
-            lines.append("[b $accent]The backward pass starts here: the output receives ∂L/∂L = 1.[/]")
-        upstream = upstream_text(step, graph, DIGITS)
-        if type(step.upstream) is float:
-            lines.append(f"upstream  ∂L/∂y = [b $text-warning]{esc(upstream)}[/]")
-        else:
-            lines.append(f"upstream  ∂L/∂y = {self.markup(step.upstream, 'grad')}")
-            if len(step.contributions) > 1:
-                sources = ", ".join(graph.display(c.source) for c in step.contributions)
-                lines.append(f"  [dim](the sum of what {esc(sources)} sent back)[/]")
-        for item in sent_items(graph, step, DIGITS, out="y"):
-            lines.append(f"\n[b]→ {esc(item.name)}[/]")
-            if item.local_formula:
-                local = "" if item.local is None else f" = {self.markup(item.local)}"
-                if type(item.local) is float and item.local_formula.endswith(
-                    f"= {fmt_num(item.local, DIGITS)}"
-                ):
-                    local = ""  # "∂y/∂a = 1", not "= 1 = 1"
-                if item.local is None and step.local is not None:
-                    local = " [dim](broadcast: summed back to its shape)[/]"
-                lines.append(f"  {esc(item.local_formula)}{local}")
-            lines.append(f"  {esc(item.sent_formula)}")
-            if type(item.grad) is float:
-                lines.append(f"  = [b $text-warning]{esc(item.arithmetic)}[/]")
-            else:
-                lines.append(f"  = {self.markup(item.grad, 'grad')}")
-        if not lines[-1].startswith("  ="):
-            lines.append("\n[dim]nothing is sent back: every input is a constant[/]")
-        return lines
-
-    def _leaf_text(self, name: str) -> str:
-        session = self.session
-        leaf = session.trace.graph.leaves[name]
-        parts = [f"[b]{esc(leaf.display)}[/]  [dim]input[/]", f"  value = {self.markup(leaf.value)}"]
-        if not leaf.requires_grad:
-            parts.append("\n[dim]a constant (grad = false): no gradient is shown for it[/]")
-            return "\n".join(parts)
-        received = ((c, session.sent(c, name)) for c in session.consumers.get(name, ()))
-        sent = [(consumer, grad) for consumer, grad in received if grad is not None]
-        if sent:
-            parts.append("\n[b]gradient received so far[/]")
-            for consumer, grad in sent:
-                parts.append(
-                    f"  from {esc(session.trace.graph.display(consumer))}: {self.markup(grad, 'grad')}"
-                )
-            if session.phase == "DONE" and name in session.trace.grads:
-                parts.append(f"  ∂L/∂{esc(leaf.display)} = {self.markup(session.trace.grads[name], 'grad')}")
-        return "\n".join(parts)
-
-    def _start_text(self) -> str:
-        graph = self.session.trace.graph
-        lines = [
-            "Nothing is computed yet. Press [b]n[/], [b]space[/] or [b]→[/] to compute the first "
-            "node; [b]f[/] runs the whole forward pass, [b]?[/] shows every key.",
-            "",
-            f"[b]{esc(graph.title)}[/]",
-        ]
-        if graph.description:
-            lines += ["", esc(paragraphs(graph.description))]
-        return "\n".join(lines)
+        title, lines = focus(self.session, DIGITS)
+        self._set_title(esc(title))
+        return "\n".join(line_markup(line, self.markup) for line in lines)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
-from bpdebug.core.engine import ForwardStep
+from bpdebug.core.trace import ForwardStep
 from bpdebug.teach.explain import backward_summary, forward_summary
 from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.styled_lines import StyledLines

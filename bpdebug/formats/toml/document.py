@@ -1,0 +1,163 @@
+"""A graph file as a document: its bytes read within limits, its TOML parsed, and the one way a
+fault is reported, ``FILE:LINE: error: …``, with the line found by looking for the id or key
+in the text (TOML parsers keep no positions).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bpdebug.support.errors import GraphError, did_you_mean
+from bpdebug.support.files import FileRefused, open_regular, read_bounded
+from bpdebug.support.safe_text import codepoint, first_unsafe, shorten
+
+ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def limit(name: str, default: int) -> int:
+    """A limit, raised (or lowered) by the environment variable BPDEBUG_<name>."""
+    try:
+        return int(os.environ.get(f"BPDEBUG_{name}", default))
+    except ValueError:
+        return default
+
+
+def raise_hint(name: str) -> str:
+    return f"set BPDEBUG_{name} to change the limit"
+
+
+def type_name(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        str: "a string",
+        dict: "a table",
+        list: "an array",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
+
+
+class Document:
+    """One graph file: where it is, its lines, and the errors that point into them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = shorten(str(path))  # escaped, as all of a message is, by GraphError
+        self.lines: list[str] = []
+
+    # --- errors ------------------------------------------------------------------------------
+    def fail(self, message: str, *near: str) -> GraphError:
+        line = self._locate(near)
+        where = f"{self.name}:{line}" if line else self.name
+        return GraphError(f"{where}: error: {message}")
+
+    def _locate(self, near: tuple[str, ...]) -> int | None:
+        """The first line that mentions near[0], then near[1] after it, and so on."""
+        start, found = 0, None
+        for needle in near:
+            pattern = re.compile(rf"(^|[\s{{,\[\"'])[\"']?{re.escape(needle)}[\"']?\s*(=|[,\]}}]|$)")
+            for index in range(start, len(self.lines)):
+                if pattern.search(self.lines[index]):
+                    start, found = index, index + 1
+                    break
+        return found
+
+    # --- reading -----------------------------------------------------------------------------
+    def read(self) -> dict:
+        """The file's TOML as a dict: a regular file, within the size limit, UTF-8."""
+        size_limit = limit("MAX_FILE_BYTES", 64 * 1024 * 1024)
+        too_big = GraphError(
+            f"{self.name}: error: the file is larger than {size_limit:,} bytes, the limit for graph files "
+            f"(put large arrays in a .npy/.npz file next to it, or {raise_hint('MAX_FILE_BYTES')})"
+        )
+        try:
+            handle, size = open_regular(self.path)
+        except FileRefused as refused:
+            hint = " (try `bpdebug --list` for the bundled graphs)" if str(refused) == "no such file" else ""
+            raise GraphError(f"{self.name}: error: {refused}{hint}") from None
+        with handle:
+            if size > size_limit:
+                raise too_big
+            try:
+                data = read_bounded(handle, size_limit)  # bounded: the file may grow as it is read
+            except OSError as error:
+                raise GraphError(f"{self.name}: error: cannot read the file: {error.strerror}") from None
+        if data is None:
+            raise too_big
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise GraphError(f"{self.name}:{line}: error: the file is not valid UTF-8 text") from None
+        return self.parse(text)
+
+    def parse(self, text: str) -> dict:
+        self.lines = text.splitlines()
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise self._syntax_error(str(error)) from None
+        except RecursionError:
+            raise GraphError(f"{self.name}: error: the TOML is nested too deeply") from None
+        except ValueError as error:  # an integer past Python's digit limit for int()
+            match = re.search(rf"\d{{{sys.get_int_max_str_digits()},}}", text)
+            line = text.count("\n", 0, match.start()) + 1 if match else None
+            where = f"{self.name}:{line}" if line else self.name
+            raise GraphError(f"{where}: error: a number has too many digits to read ({error})") from None
+
+    def _syntax_error(self, message: str) -> GraphError:
+        match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if match:
+            text = message[: match.start()]
+            return GraphError(f"{self.name}:{match[1]}:{match[2]}: error: {text}")
+        match = re.search(r"\s*\(at end of document\)$", message)
+        if match:
+            line = max(len(self.lines), 1)
+            col = len(self.lines[-1]) + 1 if self.lines else 1
+            return GraphError(f"{self.name}:{line}:{col}: error: {message[: match.start()]}")
+        return GraphError(f"{self.name}: error: {message}")
+
+    # --- checks every table shares -------------------------------------------------------------
+    def check_keys(self, table: dict, allowed: tuple[str, ...], what: str, *near: str) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(
+                    f"{what}: unknown key {key!r}{did_you_mean(key, allowed)}; "
+                    f"expected one of: {', '.join(allowed)}",
+                    *near,
+                    key,
+                )
+
+    def text(self, table: dict, key: str, what: str, *near: str, lines: bool = False) -> str | None:
+        """A title, description or label: a string without control or invisible characters."""
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{what}: {key!r} must be a string, got {type_name(value)}", *near, key)
+        bad = first_unsafe(value, allowed="\t\n" if lines else "\t")
+        if bad is not None:
+            kind = "a line break" if bad in "\n\r\u2028\u2029" else "a control or invisible character"
+            raise self.fail(
+                f"{what}: {key!r} contains {kind} ({codepoint(bad)}); text may not hold characters "
+                "that a terminal would act on or hide"
+                + ("" if lines else " (only 'description' may span lines)"),
+                *near,
+                key,
+            )
+        return value if lines else value.replace("\t", " ")
+
+    def check_id(self, name: Any, what: str, *near: str) -> None:
+        if not isinstance(name, str) or not ID_PATTERN.match(name):
+            raise self.fail(
+                f"{what}: {name!r} is not a valid id; ids are letters, digits and _ and do not "
+                'start with a digit (use label = "..." for any other text)',
+                *near,
+            )

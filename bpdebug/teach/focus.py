@@ -1,0 +1,178 @@
+"""What is known about the focused node at the cursor, as explanation lines (``explain.Line``):
+the inspector renders them, and a handout can later render the same ones.
+
+At the start: what to press, and the graph's title and description. A node: its formula, then
+its forward step (inputs, the numbers worked out) once taken, and, once its backward step is
+taken, that first: the upstream signal, and for each input the local derivative and what is
+sent, with the op's one-sentence explanation. A leaf: its value and the gradients received.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from bpdebug.core.nonfinite import is_finite, step_is_finite
+from bpdebug.core.trace import BackwardStep, ForwardStep
+from bpdebug.support.formatting import fmt_num, paragraphs
+from bpdebug.teach.explain import (
+    Key,
+    Line,
+    Shown,
+    first_nonfinite,
+    formula,
+    forward_numbers,
+    sent_items,
+    upstream_text,
+)
+from bpdebug.teach.session import Session
+
+
+class Focus(NamedTuple):
+    title: str  # the panel's title: the node and its symbol, a leaf's name, or "start"
+    lines: list[Line]
+
+
+def focus(session: Session, digits: int) -> Focus:
+    graph = session.trace.graph
+    node_id = session.focus_node
+    if node_id is None:
+        return Focus(_say_title("title.start"), _start_lines(session))
+    if node_id in graph.leaves:
+        return Focus(graph.display(node_id), _leaf_lines(session, node_id))
+    node = graph.node(node_id)
+    return Focus(f"{node.display} ({node.op.symbol})", _node_lines(session, node_id, digits))
+
+
+def _say_title(message: str) -> str:
+    from bpdebug.teach.messages import say
+
+    return say(message)
+
+
+def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
+    graph = session.trace.graph
+    node = graph.node(node_id)
+    lines = []
+    if session.selected:
+        lines.append(Line("note", "selected", {}))
+    y_is = None if node.display == "y" else "formula.y_is"  # "y is apple_price", unless it is y
+    lines.append(
+        Line("formula", "formula", {"formula": formula(graph, node, "y"), "name": node.display}, y_is)
+    )
+    forward = session.forward_step_of(node_id)
+    if forward is None:
+        lines.append(Line("note", "not_computed", {"step": session.forward_at[node_id]}, gap=True))
+        return lines
+    forward_lines = _forward_lines(session, forward, digits)
+    backward = session.backward_step_of(node_id)
+    if backward is None:
+        lines += forward_lines
+        if node_id in session.backward_at:
+            lines.append(Line("note", "not_sent_yet", {"step": session.backward_at[node_id]}, gap=True))
+        elif session.phase in ("BACKWARD", "DONE"):
+            lines.append(Line("note", "no_gradient_flows", {}, gap=True))
+        return lines
+    # in the backward pass what just happened comes first: what the node sends back
+    backward_lines = _backward_lines(session, backward, digits)
+    lines.append(backward_lines[0]._replace(gap=True))
+    lines += backward_lines[1:]
+    if not step_is_finite(backward):
+        problem = first_nonfinite(session.trace) or _say_title("nonfinite.somewhere")
+        lines.append(Line("warning", "nonfinite.gradient", {"problem": problem}, gap=True))
+    lines.append(Line("explanation", f"op.{node.op.name}", {}, gap=True))
+    lines.append(Line("heading", "heading.forward", {}, gap=True))
+    return lines + forward_lines
+
+
+def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[Line]:
+    graph = session.trace.graph
+    node = graph.node(forward.node)
+    lines = []
+    for key, value in forward.inputs.items():
+        name = graph.display(key) if key in graph.leaves or graph.is_node(key) else key
+        lines.append(Line("input", "input", {"name": name, "value": Shown(value)}))
+    if type(forward.value) is float and all(type(v) is float for v in forward.inputs.values()):
+        lines.append(
+            Line("arithmetic", "arithmetic", {"arithmetic": forward_numbers(graph, forward, digits)})
+        )
+    else:
+        lines.append(Line("input", "input", {"name": node.display, "value": Shown(forward.value)}))
+    lines[0] = lines[0]._replace(gap=True)
+    if not is_finite(forward.value):
+        problem = first_nonfinite(session.trace) or _say_title("nonfinite.somewhere")
+        lines.append(Line("warning", "nonfinite.value", {"problem": problem}, gap=True))
+    return lines
+
+
+def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[Line]:
+    graph = session.trace.graph
+    lines = []
+    if not step.contributions and step.node == graph.output:
+        lines.append(Line("start_backward", "backward.starts_here", {}))
+    if type(step.upstream) is float:
+        upstream = Shown(upstream_text(step, graph, digits), "grad")
+        lines.append(Line("upstream", "upstream", {"value": upstream}))
+    else:
+        lines.append(Line("upstream", "upstream", {"value": Shown(step.upstream, "grad")}))
+        if len(step.contributions) > 1:
+            sources = ", ".join(graph.display(c.source) for c in step.contributions)
+            lines.append(Line("fan_out", "upstream.sum_of", {"names": sources}))
+    for item in sent_items(graph, step, digits, out="y"):
+        lines.append(Line("send_to", "send_to", {"name": item.name}, gap=True))
+        if item.local_formula:
+            lines.append(_local_line(item, step, digits))
+        lines.append(Line("sent", "sent", {"formula": item.sent_formula}))
+        value = item.arithmetic if type(item.grad) is float else item.grad
+        lines.append(Line("sent_value", "sent.value", {"value": Shown(value, "grad")}))
+    if lines[-1].kind != "sent_value":
+        lines.append(Line("note", "nothing_sent", {}, gap=True))
+    return lines
+
+
+def _local_line(item, step: BackwardStep, digits: int) -> Line:
+    if item.local is None:
+        broadcast = "local.broadcast" if step.local is not None else None
+        return Line("local", "local", {"formula": item.local_formula}, broadcast)
+    if type(item.local) is float and item.local_formula.endswith(f"= {fmt_num(item.local, digits)}"):
+        return Line("local", "local", {"formula": item.local_formula})  # "∂y/∂a = 1", not "= 1 = 1"
+    return Line("local", "local.value", {"formula": item.local_formula, "value": Shown(item.local)})
+
+
+def _leaf_lines(session: Session, name: str) -> list[Line]:
+    graph = session.trace.graph
+    leaf = graph.leaves[name]
+    lines = [
+        Line("leaf", "leaf", {"name": leaf.display}, "leaf.aside"),
+        Line("leaf_value", "leaf.value", {"value": Shown(leaf.value)}),
+    ]
+    if not leaf.requires_grad:
+        lines.append(Line("note", "leaf.constant", {}, gap=True))
+        return lines
+    received = ((c, session.sent(c, name)) for c in session.consumers.get(name, ()))
+    sent = [(consumer, grad) for consumer, grad in received if grad is not None]
+    if sent:
+        lines.append(Line("received", "leaf.received", {}, gap=True))
+        for consumer, grad in sent:
+            lines.append(
+                Line(
+                    "leaf_from", "leaf.from", {"name": graph.display(consumer), "value": Shown(grad, "grad")}
+                )
+            )
+        if session.phase == "DONE" and name in session.trace.grads:
+            total = Shown(session.trace.grads[name], "grad")
+            lines.append(Line("leaf_from", "leaf.total", {"name": leaf.display, "value": total}))
+    return lines
+
+
+def _start_lines(session: Session) -> list[Line]:
+    graph = session.trace.graph
+    keys = {"n": Key("n"), "space": Key("space"), "right": Key("→"), "f": Key("f"), "help": Key("?")}
+    lines = [
+        Line("start", "start.keys", keys),
+        Line("title", "graph.title", {"name": graph.title}, gap=True),
+    ]
+    if graph.description:
+        lines.append(
+            Line("description", "graph.description", {"text": paragraphs(graph.description)}, gap=True)
+        )
+    return lines

@@ -1,0 +1,116 @@
+"""Every sentence a learner reads, by message id, in one place.
+
+English is the one language for now. A sentence is a template: ``{name}`` holds a name or a
+formula, ``{value}`` a number or an array, which the renderer (the inspector, ``--trace``)
+writes its own way. Formulas with words in them (ReLU's "1 if x > 0, else 0") are here too,
+by op and input position; the ops keep only their notation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from string import Formatter
+from typing import Any
+
+EN: dict[str, str] = {
+    # --- what each op does, in one sentence (shown under its backward step) --------------------
+    "op.add": "An add node passes the upstream signal through unchanged to every input: "
+    "each local derivative is 1.",
+    "op.sub": "A subtract node passes the upstream signal to a unchanged and to b with its sign flipped.",
+    "op.mul": "A multiply node sends back the upstream signal times the other input: "
+    "the inputs swap places on the way back.",
+    "op.div": "A divide node sends g / b to the numerator and −g · a / b² to the denominator.",
+    "op.neg": "A negate node flips the sign of the upstream signal.",
+    "op.pow": "A power node sends back the upstream signal times p · x^(p−1).",
+    "op.exp": "The exp node's derivative is its own output: it sends back the upstream signal times y = eˣ.",
+    "op.log": "The log node sends back the upstream signal divided by its input.",
+    "op.reciprocal": 'The "/" node (y = 1/x) sends back the upstream signal times −y².',
+    "op.sigmoid": "The sigmoid's derivative needs only its output: it sends back the upstream signal "
+    "times y (1 − y).",
+    "op.tanh": "The tanh node sends back the upstream signal times 1 − y².",
+    "op.relu": "ReLU lets the upstream signal through where its input was positive and "
+    "stops it (sends 0) everywhere else, like a switch.",
+    "op.matmul": "The dot node sends back the upstream signal multiplied by the other input, "
+    "transposed so that each gradient has the shape of its input.",
+    "op.affine": "The Affine layer is a dot node followed by a bias add: X and W get the dot node's "
+    "gradients, and b gets the upstream signal summed over the batch.",
+    "op.sum": "A sum node copies the upstream signal back to every element it added up.",
+    "op.mean": "A mean node sends back the upstream signal divided by n to each of the n elements.",
+    "op.softmax_with_loss": "Softmax-with-Loss sends back the neat difference (y − t) / batch: the softmax "
+    "output minus the label, averaged over the batch. The labels t receive nothing.",
+    # --- formulas with words in them: {out} is the node, {x0} {x1} … its inputs -----------------
+    "formula.sum": "{out} = Σ {x0}",
+    "formula.sum.axis": "{out} = Σ {x0}  (over axis {axis})",
+    "formula.mean": "{out} = mean {x0}",
+    "formula.mean.axis": "{out} = mean {x0}  (over axis {axis})",
+    "local.relu.0": "1 if {x0} > 0, else 0",
+    "sent.relu.0": "∂L/∂{out} where {x0} > 0, else 0",
+    "sent.sum.0": "∂L/∂{out} copied to every element",
+    "sent.mean.0": "∂L/∂{out} / n to every element",
+    "sent.affine.2": "Σ over the batch of ∂L/∂{out}",
+    "sent.softmax_with_loss.0": "∂L/∂{out} × (softmax({x0}) − {x1}) / batch",
+    "sent.softmax_with_loss.1": "nothing",
+    # --- a step, in the inspector ----------------------------------------------------------------
+    "title.start": "start",
+    "start.keys": "Nothing is computed yet. Press {n}, {space} or {right} to compute the first node; "
+    "{f} runs the whole forward pass, {help} shows every key.",
+    "selected": "selected node (the current step is elsewhere; n returns to it)",
+    "formula": "{formula}",
+    "formula.y_is": "y is {name}",
+    "not_computed": "not computed yet: its value appears at step {step} (press n)",
+    "input": "{name} = {value}",
+    "arithmetic": "{arithmetic}",
+    "not_sent_yet": "gradient: not sent back yet (step {step})",
+    "no_gradient_flows": "the output does not depend on this node: no gradient flows here",
+    "nonfinite.value": "⚠ {problem}",
+    "nonfinite.gradient": "⚠ a gradient here holds nan or inf; {problem}",
+    "nonfinite.somewhere": "nan or inf",
+    "nonfinite.input": "input {name!r} holds nan or inf",
+    "nonfinite.first": "the first nan or inf appears at step {step}: the {what} of {name!r} ({op})",
+    "nonfinite.what.value": "value",
+    "nonfinite.what.gradient": "gradient",
+    "heading.forward": "forward:",
+    "backward.starts_here": "The backward pass starts here: the output receives ∂L/∂L = 1.",
+    "upstream": "upstream  ∂L/∂y = {value}",
+    "upstream.sum_of": "(the sum of what {names} sent back)",
+    "fan_out.part": "{value} from {name}",
+    "send_to": "→ {name}",
+    "local": "{formula}",
+    "local.value": "{formula} = {value}",
+    "local.broadcast": "(broadcast: summed back to its shape)",
+    "sent": "{formula}",
+    "sent.value": "= {value}",
+    "nothing_sent": "nothing is sent back: every input is a constant",
+    "leaf": "{name}",
+    "leaf.aside": "input",
+    "leaf.value": "value = {value}",
+    "leaf.constant": "a constant (grad = false): no gradient is shown for it",
+    "leaf.received": "gradient received so far",
+    "leaf.from": "from {name}: {value}",
+    "leaf.total": "∂L/∂{name} = {value}",
+    "graph.title": "{name}",
+    "graph.description": "{text}",
+    # --- the --trace table --------------------------------------------------------------------
+    "trace.output": "output: {name} = {value}",
+    "trace.forward": "FORWARD",
+    "trace.backward": "BACKWARD  (the output receives ∂L/∂L = 1)",
+    "trace.upstream": "upstream ∂L/∂{name} = {value}",
+    "trace.sent": "→ {name}: {formula} = {value}",
+    "trace.gradients": "GRADIENTS of {name}",
+    "trace.warning": "warning: {problem}",
+}
+
+
+def say(message_id: str, args: Mapping[str, Any] | None = None, **more: Any) -> str:
+    """The sentence *message_id* with its arguments written in as plain text."""
+    return EN[message_id].format_map({**(args or {}), **more})
+
+
+def pieces(message_id: str) -> list[tuple[str, str | None, str | None]]:
+    """The template as (literal text, argument name, conversion) pieces, for renderers that
+    write each argument their own way (a number in colour, an array as a grid)."""
+    return [(text, name, conversion) for text, name, _, conversion in Formatter().parse(EN[message_id])]
+
+
+def has(message_id: str) -> bool:
+    return message_id in EN
