@@ -59,20 +59,13 @@ def _forward(graph: Graph) -> tuple[dict[str, Any], list[Any]]:
 
 
 def _send(node: Node, saved: Any, g: Any, wanted) -> tuple[list[Any], Any]:
-    """What *node* sends each input, and its local derivatives (None, or LATER for arrays).
-
-    Scalars through element-wise ops are the hot path: upstream × local, without a call more.
-    """
+    """What *node* sends each input, and its local derivatives (None, or LATER for arrays)."""
     op = node.op
     if not op.elementwise:  # no element-wise local derivative: what each input receives, and only that
         return op.backward(saved, g, node.params, [wanted(i) for i in node.inputs]), None
     if type(g) is not float:  # arrays: the local derivatives are made when a step is shown
         return op.backward(saved, g, node.params), LATER
     locals_ = op.local(saved, node.params)
-    if len(locals_) == 2 and type(locals_[0]) is float and type(locals_[1]) is float:
-        return [g * locals_[0], g * locals_[1]], locals_
-    if len(locals_) == 1 and type(locals_[0]) is float:
-        return [g * locals_[0]], locals_
     if all(type(d) is float for d in locals_):
         return [g * d for d in locals_], locals_
     return op.backward(saved, g, node.params), locals_
@@ -97,13 +90,24 @@ def _backward(graph: Graph, values: dict[str, Any], saved: list[Any]):
     try:
         for k in range(len(nodes) - 1, -1, -1):
             node = nodes[k]
-            if node.id not in on_path:
+            node_id = node.id
+            if node_id not in on_path:
                 continue
-            g = received.get(node.id)  # read-only already: frozen when it was sent or summed
+            g = received.get(node_id)  # read-only already: frozen when it was sent or summed
             if g is None:  # on the path, but only through positions that carry no gradient
-                y = values[node.id]
+                y = values[node_id]
                 g = 0.0 if type(y) is float else freeze(np.zeros(y.shape))
-            sent, locals_ = _send(node, saved[k], g, wanted)
+            op = node.op
+            if op.elementwise and type(g) is float:  # the scalar hot path: upstream × local, inline
+                locals_ = op.local(saved[k], node.params)
+                if len(locals_) == 2 and type(locals_[0]) is float and type(locals_[1]) is float:
+                    sent = [g * locals_[0], g * locals_[1]]
+                elif len(locals_) == 1 and type(locals_[0]) is float:
+                    sent = [g * locals_[0]]
+                else:
+                    sent, locals_ = _send(node, saved[k], g, wanted)
+            else:
+                sent, locals_ = _send(node, saved[k], g, wanted)
             for position, input_id in enumerate(node.inputs):
                 if is_node(input_id):  # a node read by a node on the path is on the path
                     on_path.add(input_id)

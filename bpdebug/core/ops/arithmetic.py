@@ -38,6 +38,8 @@ class Add(Elementwise):
         return reduce(add, xs), xs
 
     def local(self, xs, params):
+        if len(xs) == 2 and type(xs[0]) is float and type(xs[1]) is float:
+            return [1.0, 1.0]  # the scalar fast path
         return [_ones_of_output(xs)] * len(xs)
 
     def backward(self, xs, g, params, needs=None):
