@@ -11,8 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.graphs import fan_out_graph, random_scalar_graph
 from benchmarks.terminal import Terminal
+from bpdebug.formats.generated import fan_out_graph, random_scalar_graph
 
 HERE = Path(__file__).resolve().parent
 MINIMAL = [sys.executable, str(HERE / "minimal_app.py")]

@@ -91,7 +91,7 @@ def micrograd_builder(graph):
 
 def scalar_case() -> dict:
     import bpdebug
-    from benchmarks.graphs import random_scalar_graph
+    from bpdebug.formats.generated import random_scalar_graph
 
     graph = bpdebug.loads(random_scalar_graph(10_000))
     times = interleaved({"bpdebug": lambda: bpdebug.run(graph), "micrograd": micrograd_builder(graph)}, 15)

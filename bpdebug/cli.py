@@ -103,6 +103,9 @@ def _main(argv: list[str] | None) -> int:
         graph = load(args.graph)
         trace = run(graph)  # before the app opens: a graph that cannot run is one line, too
     except GraphError as error:
+        from bpdebug.support.gcpause import collector_back_on
+
+        collector_back_on()  # the app will not start: leave the collector as it was
         print(f"bpdebug: {error}", file=sys.stderr)
         return EXIT_BAD_GRAPH
     if not (args.trace or args.check):
@@ -135,12 +138,13 @@ def _open_app(trace: object, watch: bool = False) -> int:
 
 def _list(out: TextIO) -> int:
     from bpdebug.formats.bundled import bundled_graphs
+    from bpdebug.support.formatting import cell_width, pad_cells
 
     out = _EscapingWriter(out)  # type: ignore[assignment]
     graphs = bundled_graphs()
-    width = max(len(g.name) for g in graphs)
+    width = max(cell_width(g.name) for g in graphs)
     for g in graphs:
-        out.write(f"{g.name:<{width}}  {g.title}\n")
+        out.write(f"{pad_cells(g.name, width)}  {g.title}\n")
     out.write(f"\nOpen one with: bpdebug {graphs[0].name}   (or --trace to print its steps)\n")
     return EXIT_OK
 
@@ -169,7 +173,7 @@ def _check(graph, trace, samples: int, out: TextIO) -> int:
         out.write("no differentiable inputs: nothing to check\n")
         return EXIT_OK
     width = max(10, *(cell_width(graph.display(r.leaf)) for r in results))
-    out.write(f"{'input':<{width}}  {'checked':>15}  {'max abs error':>13}  {'max rel error':>13}\n")
+    out.write(f"{pad_cells('input', width)}  {'checked':>15}  {'max abs error':>13}  {'max rel error':>13}\n")
     for r in results:
         checked = f"{r.checked}" if r.checked == r.total else f"{r.checked} of {r.total}"
         mark = "ok" if r.ok else "FAIL"

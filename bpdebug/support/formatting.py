@@ -59,7 +59,7 @@ def fmt_short(value: Any, digits: int = 4, preview_width: int = 0) -> str:
         return fmt_num(value, digits)
     if preview_width and value.size <= 3:
         numbers = "[" + " ".join(fmt_num(v, 3) for v in value.reshape(-1).tolist()) + "]"
-        if len(numbers) <= preview_width:
+        if cell_width(numbers) <= preview_width:
             return numbers
     return f"[{shape_text(value.shape)}]"
 
@@ -75,6 +75,24 @@ def cell_width(text: str) -> int:
 def pad_cells(text: str, width: int) -> str:
     """*text* padded with spaces to *width* terminal cells (left-aligned)."""
     return text + " " * max(0, width - cell_width(text))
+
+
+def pad_cells_left(text: str, width: int) -> str:
+    """*text* after spaces, to *width* terminal cells (right-aligned)."""
+    return " " * max(0, width - cell_width(text)) + text
+
+
+def last_cells(text: str, width: int) -> str:
+    """The end of *text* that fits in *width* terminal cells."""
+    if cell_width(text) <= width:
+        return text
+    kept, used = "", 0
+    for char in reversed(text):
+        used += cell_width(char)
+        if used > width:
+            break
+        kept = char + kept
+    return kept
 
 
 _BINARY = set(" +−-×/÷·*^")

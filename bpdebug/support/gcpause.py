@@ -33,19 +33,26 @@ _off_for_startup = False
 def collector_off_for_startup() -> None:
     """Turn the collector off while the app starts: importing numpy and textual and building
     the first screen make hundreds of thousands of objects, and the collections they set off
-    found nothing to free (~55 ms of a ~500 ms first frame). freeze_live_objects() turns it
-    back on."""
+    found nothing to free. freeze_live_objects() turns it back on."""
     global _off_for_startup
     if gc.isenabled():
         gc.disable()
         _off_for_startup = True
 
 
+def collector_back_on() -> None:
+    """Undo collector_off_for_startup() when the app does not start after all."""
+    global _off_for_startup
+    if _off_for_startup:
+        _off_for_startup = False
+        gc.enable()
+
+
 def freeze_live_objects() -> None:
     """Move every object alive now (a trace, its layout, the app's widgets) out of the
     collector's reach, and turn the collector back on if start-up turned it off. Those
     objects live as long as the session, and an occasional full collection walking a big
-    graph's millions of objects stalled a key press by up to ~100 ms."""
+    graph's millions of objects stalled a key press."""
     global _off_for_startup
     gc.freeze()
     if _off_for_startup:

@@ -15,7 +15,10 @@ from bpdebug.core.trace import Trace
 from bpdebug.formats.toml import load
 from bpdebug.support.errors import GraphError
 from bpdebug.support.safe_text import escape_text
-from bpdebug.tui.screens import KEYS, DebuggerScreen, StartScreen
+from bpdebug.teach.messages import say
+from bpdebug.tui.dialogs import StartScreen
+from bpdebug.tui.keys import KEYS
+from bpdebug.tui.screens import DebuggerScreen
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -81,7 +84,7 @@ class BpdebugApp(App):
             return
         self.trace, self.graph = outcome, outcome.graph
         await screen.reload(outcome)
-        self.notify(f"reloaded {escape_text(path.name)}", timeout=2, markup=False)
+        self.notify(say("ui.reloaded", name=escape_text(path.name)), timeout=2, markup=False)
 
     def get_default_screen(self) -> Screen:
         """The first screen itself (not a blank one with ours pushed on top): a faster start."""
@@ -104,7 +107,7 @@ class BpdebugApp(App):
                 if action == "quit":
                     continue
                 yield SystemCommand(
-                    description,
+                    say(description),
                     f"key: {keys.replace(',', ' / ')}",
                     lambda action=action: self.run_action(action, screen),
                 )

@@ -1,113 +1,30 @@
-"""The app's screens: the debugger itself, the start screen and the help screen."""
+"""The debugger's screen: the graph, the inspector and the steps, a cursor over one trace."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.segment import Segment
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
-from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
-from textual.strip import Strip
-from textual.widget import Widget
-from textual.widgets import Footer, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Label, Static
 
 from bpdebug.core.trace import Trace
-from bpdebug.formats.bundled import BundledGraph, bundled_graphs
-from bpdebug.support.formatting import paragraphs
+from bpdebug.support.formatting import cell_width
 from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
+from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
-from bpdebug.tui.explanation_markup import esc
+from bpdebug.tui.dialogs import HelpScreen
+from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
+from bpdebug.tui.widgets.bars import KeyBar, StatusLine
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector
 from bpdebug.tui.widgets.panel import Panel
 from bpdebug.tui.widgets.steps import StepsView
 
 MIN_WIDTH, MIN_HEIGHT = 40, 12
-
-# (keys, action, description): the one list the bindings, the help screen and the palette share
-KEYS: list[tuple[str, str, str]] = [
-    ("n,space,right", "step_forward", "Step forward one node"),
-    ("p,left", "step_back", "Step back one node"),
-    ("home", "to_start", "Go to the start (nothing computed)"),
-    ("end", "to_end", "Go to the end of the backward pass"),
-    ("f", "to_end_of_forward", "Run to the end of the forward pass"),
-    ("b", "toggle_breakpoint", "Toggle a breakpoint on the selected node"),
-    ("c", "continue", "Continue to the next breakpoint"),
-    ("tab", "select(1)", "Select the next node"),
-    ("shift+tab", "select(-1)", "Select the previous node"),
-    ("s", "focus_steps", "Move to the steps list (↑ ↓ Enter to jump)"),
-    ("g", "focus_graph", "Move to the graph (↑ ↓ select nodes)"),
-    ("i", "focus_inspector", "Move to the inspector (↑ ↓ scroll it)"),
-    ("question_mark", "help", "Show this help"),
-    ("q", "quit", "Quit"),
-]
-FOOTER = {
-    "step_forward": "Next",
-    "step_back": "Back",
-    "to_end_of_forward": "Forward",
-    "toggle_breakpoint": "Break",
-    "continue": "Continue",
-    "help": "Help",
-    "quit": "Quit",
-}
-
-
-def key_text(keys: str) -> str:
-    names = {"right": "→", "left": "←", "question_mark": "?", "space": "space", "shift+tab": "shift+tab"}
-    return " ".join(names.get(k, k) for k in keys.split(","))
-
-
-class StatusLine(Widget):
-    """The phase and step in the header, right-aligned. Unlike a Label, changing it lays
-    nothing out again, and it paints its one line itself (Textual's text pipeline took
-    ~0.5 ms a step for it)."""
-
-    text: reactive[str] = reactive("", layout=False)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        style = self.rich_style
-        text = self.text[-width:] if len(self.text) > width else self.text
-        return Strip([Segment(" " * (width - len(text)), style), Segment(text, style)], width)
-
-
-class KeyBar(Widget):
-    """The keys along the bottom, clickable. Textual's Footer rebuilds its widgets whenever the
-    bindings are refreshed, which made every step lay out the screen again and cost ~25 ms."""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--label"}
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._spans: list[tuple[int, int, str]] = []  # (first cell, end, action)
-
-    def render(self) -> Content:
-        parts, self._spans, x = [], [], 0
-        entries = [(keys, action) for keys, action, _ in KEYS if action in FOOTER]
-        entries.append(("^p", "app.command_palette"))
-        for keys, action in entries:
-            key = key_text(keys).split()[0]
-            label = FOOTER.get(action, "palette")
-            gap = "  " if parts else " "
-            text = Content.assemble((f"{gap}{key}", "$footer-key-foreground bold"), f" {label}")
-            self._spans.append((x, x + text.cell_length, action))
-            parts.append(text)
-            x += text.cell_length
-        return Content("").join(parts)
-
-    async def on_click(self, event: events.Click) -> None:
-        for first, end, action in self._spans:
-            if first <= event.x < end:
-                target = self.app if action.startswith("app.") else self.screen
-                await self.app.run_action(action.removeprefix("app."), target)  # type: ignore[arg-type]
-                return
-
 
 class DebuggerScreen(Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
@@ -122,7 +39,7 @@ class DebuggerScreen(Screen):
         Binding(
             keys,
             "app.quit" if action == "quit" else action,
-            FOOTER.get(action, description),
+            footer_label(action) if action in FOOTER else say(description),
             show=action in FOOTER,
             priority=True,  # the scrolling panels must not swallow → ← home end
             key_display=key_text(keys).split()[0],
@@ -141,8 +58,8 @@ class DebuggerScreen(Screen):
     @classmethod
     def _breakpoint_classes(cls, width: int, height: int) -> str:
         """The classes Textual gives the screen for the terminal's size once it is shown,
-        given from the start: styling the screen twice at start-up cost ~10 ms of the first
-        frame. (Textual still sets them on every resize.)"""
+        given from the start, so that start-up styles the screen once, not twice. (Textual
+        still sets them on every resize.)"""
         classes = []
         for size, breakpoints in (
             (width, cls.HORIZONTAL_BREAKPOINTS or []),
@@ -154,7 +71,7 @@ class DebuggerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
-            yield Label(f" bpdebug — {self.session.trace.title}", id="title", markup=False)
+            yield Label(" " + say("ui.title", title=self.session.trace.title), id="title", markup=False)
             yield StatusLine(id="status")
         # the screen is a grid (see bpdebug.tcss): no container rows to paint around the panels
         with Panel(id="graph-panel"):
@@ -163,15 +80,17 @@ class DebuggerScreen(Screen):
             yield self.inspector
         with Panel(id="steps-panel"):
             yield self.steps
-        yield Static("The terminal is too small for bpdebug.\nMake it at least 40 × 12.", id="too-small")
+        too_small = say("ui.too_small", width=MIN_WIDTH, height=MIN_HEIGHT)
+        yield Static(too_small, id="too-small", markup=False)
         yield Static("", id="file-error", markup=False)
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         total = self.session.total
-        self.query_one("#status").styles.width = len(f"BACKWARD · step {total} of {total} ")
-        self.query_one("#graph-panel", Panel).set_title("graph")
-        self.query_one("#steps-panel", Panel).set_title("steps")
+        widest = say("ui.status", phase=say("ui.phase.BACKWARD"), cursor=total, total=total) + " "
+        self.query_one("#status").styles.width = cell_width(widest)
+        self.query_one("#graph-panel", Panel).set_title(say("ui.panel.graph"))
+        self.query_one("#steps-panel", Panel).set_title(say("ui.panel.steps"))
         self.graph_view.focus()
         self.update_view(follow=False)
         self.call_after_refresh(freeze_live_objects)
@@ -191,14 +110,14 @@ class DebuggerScreen(Screen):
         await self.query_one("#inspector-panel").mount(self.inspector)
         await self.query_one("#steps-panel").mount(self.steps)
         self.query_one("#file-error").display = False
-        self.query_one("#title", Label).update(f" bpdebug — {trace.title}")
+        self.query_one("#title", Label).update(" " + say("ui.title", title=trace.title))
         self._shown = None
         self.on_mount()
 
     def show_file_error(self, message: str) -> None:
         """The watched file stopped loading: say why, and keep showing the last good graph."""
         error = self.query_one("#file-error", Static)
-        error.update(f"⚠ The file has an error; showing the last version that loaded.\n{message}")
+        error.update(say("ui.file_error", message=message))
         error.display = True
 
     def on_resize(self) -> None:
@@ -209,7 +128,8 @@ class DebuggerScreen(Screen):
     def update_view(self, follow: bool = True) -> None:
         session = self.session
         status = self.query_one("#status", StatusLine)
-        status.text = f"{session.phase} · step {session.cursor} of {session.total} "
+        phase = say(f"ui.phase.{session.phase}")
+        status.text = say("ui.status", phase=phase, cursor=session.cursor, total=session.total) + " "
         # the class goes on the status itself: one on the screen would restyle every widget
         status.set_class(session.phase == "BACKWARD", "-backward")
         self.inspector.show()
@@ -264,7 +184,8 @@ class DebuggerScreen(Screen):
         node = self.session.focus_node or self.session.node_order[0]
         on = self.session.toggle_breakpoint(node)
         name = self.session.trace.graph.display(node)
-        self.notify(f"breakpoint {'set on' if on else 'removed from'} {name}", timeout=2)
+        said = say("ui.breakpoint.set" if on else "ui.breakpoint.removed", name=name)
+        self.notify(said, timeout=2, markup=False)
         self.graph_view.repaint({node})
         self.steps.repaint()
 
@@ -297,63 +218,3 @@ class DebuggerScreen(Screen):
     def jump(self, message: StepsView.Jump) -> None:
         self.session.go(message.index)
         self.update_view()
-
-
-class HelpScreen(ModalScreen):
-    """Every key, and what the graph's colours mean."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
-    ]
-
-    def __init__(self, description: str = "") -> None:
-        super().__init__()
-        self.description = description
-
-    def compose(self) -> ComposeResult:
-        rows = "\n".join(f"  [b]{key_text(k):<16}[/] {esc(d)}" for k, _, d in KEYS)
-        legend = (
-            "[b]Reading the graph[/]\n"
-            "  Values flow left to right: each edge carries its [b $text-success]value[/] on the line.\n"
-            "  Gradients flow right to left: [b $text-warning]◀ gradient[/] is written under the edge\n"
-            "  once the backward pass has sent it. Nothing is shown before it is computed.\n"
-            "  The current node is highlighted, with the edges it reads and writes.\n"
-            "  ctrl+p opens the command palette; every key above is there too."
-        )
-        about = f"\n\n[b]About this graph[/]\n{esc(paragraphs(self.description))}" if self.description else ""
-        with VerticalScroll(id="help"):
-            yield Static(f"[b]Keys[/]\n{rows}\n\n{legend}{about}\n\n[dim]escape or ? closes this help[/]")
-
-
-class StartScreen(Screen):
-    """The bundled graphs, with their titles and descriptions; Enter opens one."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
-
-    def compose(self) -> ComposeResult:
-        self.graphs: list[BundledGraph] = bundled_graphs()
-        yield Label(" bpdebug — choose a graph from chapter 5 (↑ ↓ then Enter)", id="title")
-        with Horizontal(id="start"):
-            yield OptionList(*(Option(esc(g.title), id=g.name) for g in self.graphs), id="graph-list")
-            yield Static(id="about")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-        self._describe(0)
-        self.call_after_refresh(freeze_live_objects)
-
-    @on(OptionList.OptionHighlighted)
-    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._describe(event.option_index)
-
-    def _describe(self, index: int) -> None:
-        g = self.graphs[index]
-        self.query_one("#about", Static).update(
-            f"[b]{esc(g.title)}[/]\n\n{esc(paragraphs(g.description))}\n\n"
-            f"[dim]bpdebug {g.name}  ·  Enter opens it[/]"
-        )
-
-    @on(OptionList.OptionSelected)
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_graph(self.graphs[event.option_index].path)  # type: ignore[attr-defined]

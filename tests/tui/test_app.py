@@ -6,9 +6,10 @@ import pytest
 
 import bpdebug
 import bpdebug.formats.bundled
-from benchmarks.graphs import random_scalar_graph
+from bpdebug.formats.generated import random_scalar_graph
 from bpdebug.tui.app import BpdebugApp
-from bpdebug.tui.screens import DebuggerScreen, HelpScreen, StartScreen
+from bpdebug.tui.dialogs import HelpScreen, StartScreen
+from bpdebug.tui.screens import DebuggerScreen
 from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
 
 

@@ -9,8 +9,8 @@ import pytest
 
 import bpdebug
 import bpdebug.render.layout
-from benchmarks.graphs import random_scalar_graph
 from bpdebug.core.graph import Graph
+from bpdebug.formats.generated import random_scalar_graph
 from bpdebug.tui.app import BpdebugApp
 from tests.tui.helpers import debugger
 

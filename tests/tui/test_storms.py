@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import bpdebug
-from benchmarks.graphs import random_scalar_graph
+from bpdebug.formats.generated import random_scalar_graph
 from bpdebug.tui.app import BpdebugApp
 from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
 

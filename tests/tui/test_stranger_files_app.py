@@ -11,7 +11,7 @@ import pytest
 import bpdebug
 import bpdebug.formats.bundled
 from bpdebug.tui.app import BpdebugApp
-from tests.test_stranger_files import LABELS_FROM_A_NODE
+from tests.formats.test_stranger_files import LABELS_FROM_A_NODE
 from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
 
 

@@ -16,6 +16,7 @@ from textual.strip import Strip
 from bpdebug.render.layout import Edge, Layout, label_width_for, layout
 from bpdebug.render.paint import paint_row
 from bpdebug.support.formatting import cell_width, fmt_short
+from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.styled_lines import StyledLines
@@ -75,8 +76,8 @@ class GraphView(StyledLines, can_focus=True):
         "graph--bad",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "select(1)", "Next node", show=False),
-        Binding("up", "select(-1)", "Previous node", show=False),
+        Binding("down", "select(1)", say("ui.key.next_node"), show=False),
+        Binding("up", "select(-1)", say("ui.key.previous_node"), show=False),
     ]
 
     class NodeClicked(Message):
@@ -132,9 +133,10 @@ class GraphView(StyledLines, can_focus=True):
         total_width, total_height = self.virtual_size
         parts = []
         if 0 < height < total_height:
-            parts.append("rows " + span_text(int(self.scroll_y), height, total_height))
+            parts.append(say("ui.span.rows", span=span_text(int(self.scroll_y), height, total_height)))
         if 0 < width < total_width:
-            parts.append("columns " + span_text(int(self.scroll_x), width, total_width, "←", "→"))
+            span = span_text(int(self.scroll_x), width, total_width, "←", "→")
+            parts.append(say("ui.span.columns", span=span))
         panel.set_subtitle(" · ".join(parts))
 
     def action_select(self, offset: int) -> None:
@@ -271,7 +273,7 @@ class GraphView(StyledLines, can_focus=True):
                     pair = pairs[role] = (style_of(role, ""), style_of(role, "active"))
                 style = pair[1] if active and not edges.isdisjoint(active) else pair[0]
             # One segment per run of a style, and blanks join the run before them when they
-            # would look the same in it: each segment costs ~40 bytes of escapes per frame.
+            # would look the same in it: each segment costs its escapes in every frame.
             if gap:
                 if styles and blank_ok(styles[-1]):
                     texts[-1] += " " * gap

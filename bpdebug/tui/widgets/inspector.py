@@ -12,8 +12,9 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.visual import Visual
 
-from bpdebug.support.formatting import fmt_num, shape_text
+from bpdebug.support.formatting import cell_width, fmt_num, pad_cells_left, shape_text
 from bpdebug.teach.focus import focus
+from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
 from bpdebug.tui.explanation_markup import esc, line_markup
 from bpdebug.tui.widgets.panel import Panel, span_text
@@ -39,11 +40,12 @@ def grid(value: np.ndarray, width: int = 38) -> str:
     matrix = value.reshape(1, -1) if value.ndim == 1 else value.reshape(value.shape[0], -1)
     rows, cols = matrix.shape
     sample = matrix[:GRID_ROWS, :GRID_COLS]
-    cell = max(len(fmt_num(v, GRID_DIGITS)) for v in sample.reshape(-1).tolist())
+    cell = max(cell_width(fmt_num(v, GRID_DIGITS)) for v in sample.reshape(-1).tolist())
     fit = max(1, min(GRID_COLS, (width - 4) // (cell + 1)))
     if fit < cols and (width - 2) // (cell + 1) >= cols:  # the " …" is not needed after all
         fit = cols
-    cells = [[fmt_num(v, GRID_DIGITS).rjust(cell) for v in row] for row in matrix[:GRID_ROWS, :fit].tolist()]
+    shown = matrix[:GRID_ROWS, :fit].tolist()
+    cells = [[pad_cells_left(fmt_num(v, GRID_DIGITS), cell) for v in row] for row in shown]
     lines = ["  " + " ".join(row) + (" …" if cols > fit else "") for row in cells]
     if rows > GRID_ROWS:
         lines.append("  ⋮")
@@ -64,7 +66,7 @@ class Inspector(QuietScrollView, can_focus=True):
 
     def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.set_reactive(Inspector.auto_links, False)  # no links; looking costs ~10% of a wrap
+        self.set_reactive(Inspector.auto_links, False)  # no links: looking for them is work
         self.session = session
         self._plain = ""
         self._grids: dict[tuple[int, str, int], tuple[Any, str]] = {}
@@ -88,9 +90,9 @@ class Inspector(QuietScrollView, can_focus=True):
 
     def show(self) -> None:
         """Show the focused node at the cursor, repainting only the lines that changed: a whole
-        repaint of the panel costs Textual ~6 ms, most of a key press's budget."""
+        repaint of the panel would cost most of a key press's budget."""
         if not self.is_attached or not self.size.width:
-            return  # not laid out yet (wrapping to no width cost ~50 ms): on_resize shows it
+            return  # not laid out yet (wrapping to no width is slow): on_resize shows it
         markup = self.text()
         before = self._strips
         scrolled = bool(self.scroll_y)
@@ -118,14 +120,15 @@ class Inspector(QuietScrollView, can_focus=True):
 
     def _show_position(self) -> None:
         """Where the view is in a text taller than the panel, in the panel's bottom border. A
-        scrollbar would be repainted whole whenever the text's length changes, ~2 ms a step."""
+        scrollbar would be repainted whole whenever the text's length changes."""
         panel = self._panel()
         if panel is None:
             return
         total, height = len(self._strips), self.scrollable_content_region.height
         text = ""
         if total > height > 0 and panel.has_bottom_border:
-            text = span_text(int(self.scroll_y), height, total) + ("" if self.has_focus else " · i scrolls")
+            hint = "" if self.has_focus else " · " + say("ui.span.scroll_hint")
+            text = span_text(int(self.scroll_y), height, total) + hint
         panel.set_subtitle(text)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -170,8 +173,19 @@ class Inspector(QuietScrollView, can_focus=True):
             # virtual_size is a layout-refreshing reactive: setting it would lay out the whole
             # screen on every step. Only the scrollbars need to know, so tell them directly.
             self.set_reactive(Inspector.virtual_size, size)
-            self._scroll_update(size)
+            self._size_changed(size)
         self._show_position()
+
+    def _size_changed(self, size: Size) -> None:
+        """What a new virtual size means for the scrollbar (shown in narrow terminals only) and
+        for the scroll position, told with Textual's public attributes."""
+        if self.styles.scrollbar_size_vertical:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+            bar.refresh()
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def _wrap_line(self, markup: str, width: int) -> tuple[str, list[Strip]]:
         key = (markup, width)
@@ -237,8 +251,8 @@ _SPAN = re.compile(r"\[([^\[\]/][^\[\]]*)\]([^\[\]\\]*)\[/\]")  # "[style]text[/
 
 def _line_content(markup: str) -> Content:
     """A line of markup as Content. Most lines are plain text with a few "[style]text[/]"
-    spans (no nesting, no escapes): those are assembled directly, as Textual's markup parser
-    costs ~0.2 ms a line. Anything else goes to the parser."""
+    spans (no nesting, no escapes): those are assembled directly, faster than Textual's
+    markup parser. Anything else goes to the parser."""
     if "[" not in markup:
         return Content(markup)
     if "\\" in markup:

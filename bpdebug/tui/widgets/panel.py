@@ -7,12 +7,13 @@ from typing import Self
 from textual.containers import Vertical
 from textual.geometry import Region
 
+from bpdebug.teach.messages import say
+
 
 class Panel(Vertical):
     """The border (and padding) around a view belong to the panel, not to the view: a view
     that repaints one of its lines then repaints just that line's cells. With a border of its
-    own, every line it repaints had its border composed again (~0.05 ms a line, a fifth of a
-    step on the 784-50-10 net)."""
+    own, every line it repaints had its border composed again."""
 
     def __init__(self, *children, **kwargs) -> None:
         super().__init__(*children, **kwargs)
@@ -53,4 +54,4 @@ def span_text(start: int, size: int, total: int, back: str = "↑", on: str = "�
     ways there is more, for a panel's border: "31–59 of 113 ↑↓"."""
     last = min(total, start + size)
     arrows = (back if start > 0 else "") + (on if last < total else "")
-    return f"{start + 1}–{last} of {total} {arrows}"
+    return say("ui.span", first=start + 1, last=last, total=total) + f" {arrows}"

@@ -9,7 +9,7 @@ class QuietScrollView(ScrollView):
     """The panels hide their scrollbars where their border says where the view is
     (``scrollbar-size: 0 0``). Textual still moved a hidden scrollbar on every scroll, and a
     repaint of a widget that is not on screen made the compositor lay out the whole screen
-    again (~1 ms of a scrolling step's frame). Here a hidden scrollbar is left alone, and put
+    again (docs/performance.md). Here a hidden scrollbar is left alone, and put
     right when it shows again (a narrow terminal shows them)."""
 
     def watch_scroll_x(self, old_value: float, new_value: float) -> None:

@@ -1,7 +1,7 @@
 """Hostile and broken files: every case ends in a graph or one clear GraphError, never a crash.
 
 The number of examples is bounded in CI (the "ci" hypothesis profile); a long run by hand:
-HYPOTHESIS_PROFILE=long python -m pytest tests/test_hostile_files.py
+HYPOTHESIS_PROFILE=long python -m pytest tests/formats/test_hostile_files.py
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Generated graphs for the benchmarks and the large-graph tests: random scalar networks."""
+"""Graphs written by code rather than by hand: random scalar networks and one wide fan-out,
+as TOML text. The benchmarks and the large-graph tests share them (tests never import
+`benchmarks/`)."""
 
 from __future__ import annotations
 

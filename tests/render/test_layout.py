@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bpdebug
-from benchmarks.graphs import random_scalar_graph
 from bpdebug.formats.bundled import bundled_graphs
+from bpdebug.formats.generated import random_scalar_graph
 from bpdebug.render.layout import Box, Lane, Layout, Run, layout
 from bpdebug.render.paint import row_text
 from bpdebug.support.formatting import cell_width

@@ -35,3 +35,12 @@ def test_every_public_name_is_there_when_asked_for() -> None:
     for name in bpdebug.__all__:
         assert getattr(bpdebug, name) is not None
     assert set(dir(bpdebug)) == set(bpdebug.__all__)
+
+
+def test_a_graph_that_fails_before_the_app_opens_leaves_the_collector_on(tmp_path, capsys) -> None:
+    from bpdebug.cli import main
+
+    path = tmp_path / "broken.toml"
+    path.write_text("[inputs]\nx = 1.0\n", encoding="utf-8")
+    assert main([str(path)]) == 2
+    assert gc.isenabled()

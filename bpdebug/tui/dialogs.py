@@ -1,0 +1,92 @@
+"""The help screen (every key, and how to read the graph) and the start screen (the bundled
+graphs, Enter opens one)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bpdebug.formats.bundled import BundledGraph, bundled_graphs
+from bpdebug.support.formatting import pad_cells, paragraphs
+from bpdebug.support.gcpause import freeze_live_objects
+from bpdebug.teach.explain import Shown
+from bpdebug.teach.messages import say
+from bpdebug.tui.explanation_markup import esc, fill
+from bpdebug.tui.keys import KEYS, key_text
+
+
+class HelpScreen(ModalScreen):
+    """Every key, and what the graph's colours mean."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "app.pop_screen", say("ui.key.close_help")),
+    ]
+
+    def __init__(self, description: str = "") -> None:
+        super().__init__()
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        rows = "\n".join(f"  [b]{pad_cells(key_text(k), 16)}[/] {esc(say(d))}" for k, _, d in KEYS)
+        value = Shown(say("ui.help.value_word"), "value")
+        grad = Shown(say("ui.help.gradient_word"), "grad")
+        legend = "\n".join(
+            [
+                f"[b]{esc(say('ui.help.reading'))}[/]",
+                "  " + fill("ui.help.values", {"value": value}, _no_numbers),
+                "  " + fill("ui.help.gradients", {"grad": grad}, _no_numbers),
+                "  " + esc(say("ui.help.current")),
+                "  " + esc(say("ui.help.palette")),
+            ]
+        )
+        about = ""
+        if self.description:
+            about = f"\n\n[b]{esc(say('ui.help.about'))}[/]\n{esc(paragraphs(self.description))}"
+        keys, close = esc(say("ui.help.keys")), esc(say("ui.help.close"))
+        with VerticalScroll(id="help"):
+            yield Static(f"[b]{keys}[/]\n{rows}\n\n{legend}{about}\n\n[dim]{close}[/]")
+
+
+def _no_numbers(value: object, role: str) -> str:
+    raise ValueError("the help's sentences hold no numbers")
+
+
+class StartScreen(Screen):
+    """The bundled graphs, with their titles and descriptions; Enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", say("ui.key.quit"))]
+
+    def compose(self) -> ComposeResult:
+        self.graphs: list[BundledGraph] = bundled_graphs()
+        yield Label(" " + say("ui.start.title"), id="title", markup=False)
+        with Horizontal(id="start"):
+            yield OptionList(*(Option(esc(g.title), id=g.name) for g in self.graphs), id="graph-list")
+            yield Static(id="about")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self._describe(0)
+        self.call_after_refresh(freeze_live_objects)
+
+    @on(OptionList.OptionHighlighted)
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._describe(event.option_index)
+
+    def _describe(self, index: int) -> None:
+        g = self.graphs[index]
+        self.query_one("#about", Static).update(
+            f"[b]{esc(g.title)}[/]\n\n{esc(paragraphs(g.description))}\n\n"
+            f"[dim]{esc(say('ui.start.open', name=g.name))}[/]"
+        )
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_graph(self.graphs[event.option_index].path)  # type: ignore[attr-defined]

@@ -1,0 +1,70 @@
+"""What the inspector is told, as data: lines that name their sentences by message id, with
+their numbers as arguments (rendered here as plain text, as a handout would)."""
+
+from __future__ import annotations
+
+import bpdebug
+from bpdebug.teach.explain import Key, Shown
+from bpdebug.teach.focus import focus
+from bpdebug.teach.messages import EN, pieces
+from bpdebug.teach.session import Session
+
+
+def plain(line) -> str:
+    def arg(value):
+        if isinstance(value, Shown):
+            return value.value if isinstance(value.value, str) else bpdebug_num(value.value)
+        return value.name if isinstance(value, Key) else str(value)
+
+    return "".join(text + (arg(line.args[name]) if name else "") for text, name, _ in pieces(line.message))
+
+
+def bpdebug_num(value) -> str:
+    from bpdebug.support.formatting import fmt_num
+
+    return fmt_num(value, 6) if type(value) is float else "[array]"
+
+
+def at(step: int, name: str = "problem2") -> list:
+    session = Session(bpdebug.run(bpdebug.load(name)))
+    session.go(step)
+    return focus(session, 6)
+
+
+def test_the_start_names_the_keys_and_the_graph() -> None:
+    title, lines = at(0)
+    assert title == "start"
+    assert lines[0].message == "start.keys" and lines[0].args["n"] == Key("n")
+    assert lines[1].args["name"] == bpdebug.load("problem2").title
+
+
+def test_a_forward_step_puts_the_numbers_into_the_formula() -> None:
+    title, lines = at(1)
+    assert title == "apple_price (×)"
+    assert [line.kind for line in lines] == ["formula", "input", "input", "arithmetic", "note"]
+    assert plain(lines[0]) == "y = apple × apple_num"
+    assert lines[1].gap and lines[1].args["value"] == Shown(100.0)
+    assert plain(lines[3]) == "= 100 × 2 = 200"
+    assert plain(lines[4]) == "gradient: not sent back yet (step 8)"
+
+
+def test_a_backward_step_writes_out_upstream_times_local() -> None:
+    _, lines = at(5)  # price = all_price × tax, the output
+    kinds = [line.kind for line in lines]
+    assert kinds[:4] == ["formula", "start_backward", "upstream", "send_to"]
+    said = [plain(line) for line in lines]
+    assert "upstream  ∂L/∂y = 1" in said
+    assert "∂y/∂all_price = tax = 1.1" in said and "= 1 × 1.1 = 1.1" in said
+    assert "∂y/∂tax = all_price = 650" in said and "= 1 × 650 = 650" in said
+    assert lines[said.index("→ tax") + 2].args["formula"] == "∂L/∂tax = ∂L/∂y × all_price"
+    assert any(line.message == "op.mul" for line in lines)
+    assert all(line.message in EN and (line.aside is None or line.aside in EN) for line in lines)
+
+
+def test_a_leaf_lists_the_gradients_it_received() -> None:
+    session = Session(bpdebug.run(bpdebug.load("problem2")))
+    session.to_end()
+    session.select("tax")
+    _, lines = focus(session, 6)
+    said = [plain(line) for line in lines]
+    assert said[:2] == ["tax", "value = 1.1"] and "from price: 650" in said and "∂L/∂tax = 650" in said
