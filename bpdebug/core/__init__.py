@@ -1,0 +1,3 @@
+"""What a trace is: the graph, its values, the ops, the engine that runs them, the gradient check.
+No Textual, no sentences.
+"""

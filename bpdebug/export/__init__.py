@@ -1,0 +1,1 @@
+"""Traces leaving the terminal: the ``--trace`` text table and JSON."""

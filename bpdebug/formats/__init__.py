@@ -1,0 +1,1 @@
+"""Graph files: the TOML format (``toml``), the bundled graphs, graphs written by code."""
