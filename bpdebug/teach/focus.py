@@ -24,6 +24,7 @@ from bpdebug.teach.explain import (
     sent_items,
     upstream_text,
 )
+from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
 
 
@@ -36,17 +37,11 @@ def focus(session: Session, digits: int) -> Focus:
     graph = session.trace.graph
     node_id = session.focus_node
     if node_id is None:
-        return Focus(_say_title("title.start"), _start_lines(session))
+        return Focus(say("title.start"), _start_lines(session))
     if node_id in graph.leaves:
         return Focus(graph.display(node_id), _leaf_lines(session, node_id))
     node = graph.node(node_id)
     return Focus(f"{node.display} ({node.op.symbol})", _node_lines(session, node_id, digits))
-
-
-def _say_title(message: str) -> str:
-    from bpdebug.teach.messages import say
-
-    return say(message)
 
 
 def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
@@ -77,7 +72,7 @@ def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
     lines.append(backward_lines[0]._replace(gap=True))
     lines += backward_lines[1:]
     if not step_is_finite(backward):
-        problem = first_nonfinite(session.trace) or _say_title("nonfinite.somewhere")
+        problem = first_nonfinite(session.trace) or say("nonfinite.somewhere")
         lines.append(Line("warning", "nonfinite.gradient", {"problem": problem}, gap=True))
     lines.append(Line("explanation", f"op.{node.op.name}", {}, gap=True))
     lines.append(Line("heading", "heading.forward", {}, gap=True))
@@ -99,7 +94,7 @@ def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[
         lines.append(Line("input", "input", {"name": node.display, "value": Shown(forward.value)}))
     lines[0] = lines[0]._replace(gap=True)
     if not is_finite(forward.value):
-        problem = first_nonfinite(session.trace) or _say_title("nonfinite.somewhere")
+        problem = first_nonfinite(session.trace) or say("nonfinite.somewhere")
         lines.append(Line("warning", "nonfinite.value", {"problem": problem}, gap=True))
     return lines
 

@@ -9,6 +9,7 @@ by op and input position; the ops keep only their notation.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from string import Formatter
 from typing import Any
 
@@ -167,10 +168,11 @@ def say(message_id: str, args: Mapping[str, Any] | None = None, **more: Any) -> 
     return EN[message_id].format_map({**(args or {}), **more})
 
 
-def pieces(message_id: str) -> list[tuple[str, str | None, str | None]]:
+@lru_cache(maxsize=512)
+def pieces(message_id: str) -> tuple[tuple[str, str | None, str | None], ...]:
     """The template as (literal text, argument name, conversion) pieces, for renderers that
     write each argument their own way (a number in colour, an array as a grid)."""
-    return [(text, name, conversion) for text, name, _, conversion in Formatter().parse(EN[message_id])]
+    return tuple((text, name, conversion) for text, name, _, conversion in Formatter().parse(EN[message_id]))
 
 
 def has(message_id: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bpdebug.core.graph import Graph
 from bpdebug.render.layout.model import Edge
@@ -17,8 +18,7 @@ from bpdebug.render.layout.model import Edge
 SMALL_GRAPH = 40  # nodes; up to this many, every leaf stands in the first column
 
 
-@dataclass
-class Segment:
+class Segment(NamedTuple):  # a tuple: a big graph has hundreds of thousands
     source: str  # an item: a leaf, a node or a dummy
     target: str
     edge: Edge  # the edge of the graph the segment belongs to

@@ -55,38 +55,39 @@ def routes(layered: Layers, placed: Rows, lane_width: int, label_width: int, den
     canvas = _Canvas()
     boxes: dict[str, Box] = {}
     lanes: dict[Edge, Lane] = {}
+    texts, col_width, y_of, all_ports = placed.texts, placed.col_width, placed.y_of, placed.ports
+    rows, edges_of = canvas.rows, canvas.edges_of
     for item, layer in layered.layer_of.items():
-        x0, y = x_of_layer[layer], placed.y_of[item]
-        if item in placed.texts:
-            text, caption, is_leaf = placed.texts[item]
-            box = Box(item, x0, y, placed.col_width[layer], text, caption, is_leaf)
+        x0, y = x_of_layer[layer], y_of[item]
+        if item in texts:
+            text, caption, is_leaf = texts[item]
+            box = Box(item, x0, y, col_width[layer], text, caption, is_leaf)
             boxes[item] = box
-            canvas.rows[y].append(box)
+            rows[y].append(box)
         else:  # a dummy: the edge passes straight through the column
-            edge = next(e for _, e, _ in placed.ports[item])
-            canvas.hline(y, x0, x0 + placed.col_width[layer], edge)
+            edge = next(e for _, e, _ in all_ports[item])
+            canvas.hline(y, x0, x0 + col_width[layer], edge)
             canvas.touch(edge, y, y)
-        split = x0 + placed.col_width[layer]
-        ports = placed.ports.get(item, ())
+        split = x0 + col_width[layer]
+        lane_x = split + 1
+        ports = all_ports.get(item, ())
         for k, (b, edge, first) in enumerate(ports):
             row = y + 2 * k
             _leave(canvas, split, row, k, len(ports), edge)
-            lane_x = split + 1
-            canvas.edges_of[edge[0]].add(edge)
+            edges_of[edge[0]].add(edge)
             if edge[1]:
-                canvas.edges_of[edge[1]].add(edge)
+                edges_of[edge[1]].add(edge)
             if first:
-                lanes[edge] = Lane(edge, lane_x, row, lane_width)
-                canvas.rows[row].append(lanes[edge])
+                lane = lanes[edge] = Lane(edge, lane_x, row, lane_width)
+                rows[row].append(lane)
             else:
                 canvas.hline(row, lane_x, lane_x + lane_width, edge)
             if not b:
                 canvas.touch(edge, row, row + 1)
             else:
                 jog = lane_x + lane_width + jog_targets[layer + 1].get(b, 0)
-                _reach(canvas, row, lane_x + lane_width, jog, x_of_layer[layer + 1], placed.y_of[b], edge)
+                _reach(canvas, row, lane_x + lane_width, jog, x_of_layer[layer + 1], y_of[b], edge)
 
-    rows = canvas.rows
     height = max((placed.y_of[i] + placed.height(i) for i in layered.layer_of), default=1)
     for row in rows.values():
         row.sort(key=lambda item: item.x)

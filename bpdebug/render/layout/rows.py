@@ -56,19 +56,20 @@ def rows(graph: Graph, layered: Layers, ordered: Order, lane_width: int, leaves_
 
 def _place(placed: Rows, column: list[str], preds, edges_to, leaves_left: bool) -> None:
     """Rows for one column's items, near the mean row their inputs arrive on."""
+    port_row, ports, y_of = placed.port_row, placed.ports, placed.y_of
     wanted: list[float | None] = []
     for item in column:
-        arriving = [placed.port_row[(a, item, e)] for a in preds.get(item, ()) for e in edges_to[(a, item)]]
+        arriving = [port_row[(a, item, e)] for a in preds.get(item, ()) for e in edges_to[(a, item)]]
         if arriving:
-            wanted.append(sum(arriving) / len(arriving) - (len(placed.ports.get(item, ())) - 1))
+            wanted.append(sum(arriving) / len(arriving) - (len(ports.get(item, ())) - 1))
         else:
             wanted.append(None)
     if not leaves_left:  # big graphs: pull every column towards the top, so none drifts away
         wanted = [None if w is None else w * CONTRACT for w in wanted]
     for item, y in zip(column, pack(wanted, [placed.height(item) + 1 for item in column]), strict=True):
-        placed.y_of[item] = y
-        for k, (b, edge, _) in enumerate(placed.ports.get(item, ())):
-            placed.port_row[(item, b, edge)] = y + 2 * k
+        y_of[item] = y
+        for k, (b, edge, _) in enumerate(ports.get(item, ())):
+            port_row[(item, b, edge)] = y + 2 * k
 
 
 def _texts(graph: Graph, layered: Layers, lane_width: int) -> tuple[dict, list[int]]:
