@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from bpdebug.formats.toml.document import MAX_NDIM
 from bpdebug.support.errors import GraphError, did_you_mean
 from bpdebug.support.files import FileRefused, open_regular
 from bpdebug.support.safe_text import shorten
@@ -22,7 +23,6 @@ from bpdebug.support.safe_text import shorten
 if TYPE_CHECKING:
     from bpdebug.formats.toml.values import Values
 
-MAX_NDIM = 32  # numpy's own limit is 64
 MAX_NPY_HEADER = 10_000  # bytes: numpy's own default limit, applied before the header is read
 FILE_KEYS = ("file", "key")
 # what reading a damaged or strange data file can raise, besides GraphError

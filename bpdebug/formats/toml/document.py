@@ -17,6 +17,7 @@ from bpdebug.support.files import FileRefused, open_regular, read_bounded
 from bpdebug.support.safe_text import codepoint, first_unsafe, shorten
 
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+MAX_NDIM = 32  # axes of an array; numpy's own limit is 64
 
 
 def limit(name: str, default: int) -> int:

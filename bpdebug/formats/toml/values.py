@@ -13,10 +13,9 @@ import numpy as np
 from bpdebug.core.graph import Graph, Leaf
 from bpdebug.core.values import freeze
 from bpdebug.formats.toml.data_files import read_data_file
-from bpdebug.formats.toml.document import Document, limit, raise_hint, type_name
+from bpdebug.formats.toml.document import MAX_NDIM, Document, limit, raise_hint, type_name
 from bpdebug.support.errors import GraphError, did_you_mean
 
-MAX_NDIM = 32  # numpy's own limit is 64
 FLOAT_MAX = sys.float_info.max
 LEAF_KEYS = ("value", "label", "grad")
 INIT_KEYS = ("init", "shape", "scale", "seed")
