@@ -26,7 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--trace", action="store_true", help="print every step instead of opening the app")
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="with --trace: a readable table or JSON"
+        "--format",
+        choices=("text", "json"),
+        default=None,
+        help="the --trace output: a readable table (default) or JSON; implies --trace",
     )
     parser.add_argument(
         "--check", action="store_true", help="compare every gradient with a numerical gradient"
@@ -82,13 +85,31 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_GRAPH
 
 
+def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
+    """Why these options cannot go together, or None."""
+    if args.list and (args.graph is not None or given - {"--list"}):
+        return "--list takes no GRAPH and no other option"
+    if args.graph is None and given & {"--trace", "--format", "--check", "--watch", "--samples"}:
+        return "--trace, --format, --check and --watch need a GRAPH"
+    if args.watch and (args.trace or args.check):
+        return "--watch reloads the app; it does not go with --trace or --check"
+    if "--samples" in given and not args.check:
+        return "--samples is for --check"
+    return None
+
+
 def _main(argv: list[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    given = {a.split("=", 1)[0] for a in (sys.argv[1:] if argv is None else argv) if a.startswith("--")}
+    if args.format is not None:
+        args.trace = True  # --format json says what it wants: the trace, as JSON
+    conflict = _conflicts(args, given)
+    if conflict:
+        parser.error(conflict)
     if args.list:
         return _list(sys.stdout)
     if args.graph is None:
-        if args.trace or args.check or args.watch:
-            _parser().error("--trace, --check and --watch need a GRAPH")
         return _open_app(None)
 
     if not (args.trace or args.check):
@@ -125,9 +146,25 @@ def _main(argv: list[str] | None) -> int:
     return EXIT_OK
 
 
-def _open_app(trace: object, watch: bool = False) -> int:
-    from bpdebug.support.gcpause import collector_off_for_startup
+def _has_terminal() -> bool:
+    """Both ends a terminal: off one, the app would wait for keys that never come."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
 
+
+def _open_app(trace: object, watch: bool = False) -> int:
+    from bpdebug.support.gcpause import collector_back_on, collector_off_for_startup
+
+    if not _has_terminal():
+        collector_back_on()
+        print(
+            "bpdebug: error: the debugger needs a terminal (standard input and output are not one); "
+            "use --trace to print the steps",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_GRAPH
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,53 @@ def test_bundled_graphs_have_titles_and_teaching_descriptions() -> None:
     for graph in graphs:
         assert graph.title and len(graph.description) > 80, graph.name
     assert any(any("\u4e00" <= c <= "\u9fff" for c in g.title) for g in graphs)
+
+
+def test_trace_json_contributions_are_as_the_format_page_says(capsys) -> None:
+    assert main(["chain_rule", "--trace", "--format", "json"]) == 0
+    steps = [s for s in json.loads(capsys.readouterr().out)["steps"] if s["phase"] == "backward"]
+    output, rest = steps[0], steps[1:]
+    assert "contributions" not in output  # the output receives ∂L/∂L = 1 from no one
+    for step in rest:
+        assert sum(c["grad"] for c in step["contributions"]) == pytest.approx(step["upstream"])
+
+
+def test_format_json_alone_means_the_trace_as_json(capsys) -> None:
+    assert main(["problem2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["output"] == "price"
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--list", "problem2"], "--list takes no GRAPH"),
+        (["--trace"], "need a GRAPH"),
+        (["--format", "json"], "need a GRAPH"),
+        (["problem2", "--watch", "--trace"], "does not go with --trace"),
+        (["problem2", "--watch", "--check"], "does not go with --trace or --check"),
+        (["problem2", "--trace", "--samples", "3"], "--samples is for --check"),
+    ],
+)
+def test_options_that_cannot_go_together_say_so(argv: list[str], says: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_the_app_refuses_to_start_without_a_terminal() -> None:
+    for argv in (["problem2"], []):
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "bpdebug", *argv], stdin=subprocess.DEVNULL, capture_output=True, text=True
+        )
+        assert time.monotonic() - started < 5  # a second of it is Python starting, numpy importing
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr
+
+
+def test_a_mistyped_bundled_name_gets_a_did_you_mean(capsys) -> None:
+    assert main(["sigmoid", "--trace"]) == 2
+    assert "did you mean the bundled graph 'sigmoid_nodes'?" in capsys.readouterr().err
+    assert main(["problemm2", "--trace"]) == 2
+    assert "'problem2'" in capsys.readouterr().err

@@ -38,6 +38,11 @@ def bundled_path(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def bundled_names() -> list[str]:
+    """The bundled graphs' names, without reading them."""
+    return sorted(path.stem for path in GRAPHS_DIR.glob("*.toml"))
+
+
 def bundled_graphs() -> list[BundledGraph]:
     """Every bundled graph with its title and description, in a teaching order."""
     found = []

@@ -100,6 +100,23 @@ class BpdebugApp(App):
         self.trace, self.graph = outcome, outcome.graph
         self.push_screen(DebuggerScreen(outcome))
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen in the current folder (the palette's "Screenshot"), and
+        say where it went, or why it could not go there."""
+        folder = Path(path or ".").resolve()
+        try:
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self.notify(
+                say("ui.screenshot.failed", folder=str(folder), reason=reason), severity="error", markup=False
+            )
+            return None
+        self.notify(say("ui.screenshot.saved", path=escape_text(saved)), timeout=6, markup=False)
+        return saved
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, DebuggerScreen):

@@ -16,7 +16,7 @@ from bpdebug.support.formatting import cell_width
 from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
-from bpdebug.tui.dialogs import HelpScreen
+from bpdebug.tui.dialogs import HelpScreen, StartScreen
 from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
 from bpdebug.tui.widgets.bars import KeyBar, StatusLine
 from bpdebug.tui.widgets.graph_view import GraphView
@@ -201,6 +201,15 @@ class DebuggerScreen(Screen):
 
     def action_focus_inspector(self) -> None:
         self.inspector.focus()
+
+    def action_back_to_list(self) -> None:
+        """Escape: back to the start screen this graph was opened from, if it was."""
+        stack = self.app.screen_stack
+        if len(stack) > 1 and isinstance(stack[-2], StartScreen):
+            thaw_objects()  # the trace may go now
+            self.app.pop_screen()
+        else:
+            self.app.bell()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.trace.graph.description))

@@ -218,3 +218,18 @@ def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
         bpdebug.load(tmp_path / "nope.toml")
     with pytest.raises(GraphError, match="is a directory"):
         bpdebug.load(tmp_path)
+
+
+def test_an_error_never_points_at_words_inside_a_description() -> None:
+    text = (
+        'title = "output = tax"\n'
+        'description = """\n'
+        "The output = price, and [[nodes]] with\n"
+        'output = "zz" in prose.\n'
+        '"""\n'
+        'output = "zz"\n'
+        "[inputs]\nx = 1.0\n"
+        '[[nodes]]\nid = "p"\nop = "mul"\ninputs = ["x", "x"]\nlabel = "output = zz"\n'
+    )
+    with pytest.raises(bpdebug.GraphError, match=r"^t\.toml:6: error: output 'zz' is not a node"):
+        bpdebug.loads(text, "t.toml")

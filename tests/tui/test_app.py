@@ -140,6 +140,30 @@ async def test_start_screen_lists_bundled_graphs_and_opens_one() -> None:
         await pilot.press("down", "enter")
         assert isinstance(app.screen, DebuggerScreen)
         assert app.screen.session.trace.title.startswith("Problem 2")
+        await pilot.press("n", "escape")  # back to the list, which still has problem 2 highlighted
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("down", "enter")
+        assert app.screen.session.trace.title.startswith("问题2")
+
+
+async def test_escape_in_a_graph_opened_from_the_command_line_stays() -> None:
+    app = BpdebugApp(bpdebug.load("problem2"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("escape")
+        assert isinstance(app.screen, DebuggerScreen)
+
+
+async def test_the_screenshot_says_where_it_saved_or_why_not(tmp_path) -> None:
+    app = BpdebugApp(bpdebug.load("problem2"))
+    said: list[str] = []
+    async with app.run_test(size=(100, 30)):
+        app.notify = lambda message, **kwargs: said.append(message)  # what the user is told
+        saved = app.deliver_screenshot("shot.svg", str(tmp_path))
+        assert saved == str(tmp_path / "shot.svg") and (tmp_path / "shot.svg").read_text().startswith("<svg")
+        assert said == [f"screenshot saved: {tmp_path / 'shot.svg'}"]
+        missing = tmp_path / "no" / "such" / "folder"
+        assert app.deliver_screenshot("shot.svg", str(missing)) is None
+        assert said[1] == f"no screenshot: {missing} cannot be written (No such file or directory)"
 
 
 async def test_a_tiny_terminal_says_so_and_recovers() -> None:

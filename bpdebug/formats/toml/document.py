@@ -5,6 +5,7 @@ in the text (TOML parsers keep no positions).
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
@@ -16,6 +17,8 @@ from bpdebug.support.errors import GraphError, did_you_mean
 from bpdebug.support.files import FileRefused, open_regular, read_bounded
 from bpdebug.support.safe_text import codepoint, first_unsafe, shorten
 
+# `title = "…"`, `description = """…`, `label = '…'`: free text, never searched for keys or ids
+_FREE_TEXT = re.compile(r"""\s*(?P<key>title|description|label)\s*=\s*(?P<quote>"{3}|'{3}|"|')(?P<rest>.*)""")
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_NDIM = 32  # axes of an array; numpy's own limit is 64
 
@@ -50,6 +53,7 @@ class Document:
         self.path = path
         self.name = shorten(str(path))  # escaped, as all of a message is, by GraphError
         self.lines: list[str] = []
+        self._masked: list[str] | None = None
 
     # --- errors ------------------------------------------------------------------------------
     def fail(self, message: str, *near: str) -> GraphError:
@@ -60,13 +64,36 @@ class Document:
     def _locate(self, near: tuple[str, ...]) -> int | None:
         """The first line that mentions near[0], then near[1] after it, and so on."""
         start, found = 0, None
+        lines = self._keys_and_ids()
         for needle in near:
             pattern = re.compile(rf"(^|[\s{{,\[\"'])[\"']?{re.escape(needle)}[\"']?\s*(=|[,\]}}]|$)")
-            for index in range(start, len(self.lines)):
-                if pattern.search(self.lines[index]):
+            for index in range(start, len(lines)):
+                if pattern.search(lines[index]):
                     start, found = index, index + 1
                     break
         return found
+
+    def _keys_and_ids(self) -> list[str]:
+        """The lines with free text blanked out (multi-line strings, and the values of title,
+        description and label), so that an error never points at a word inside a description."""
+        if self._masked is None:
+            masked, inside = [], None
+            for line in self.lines:
+                if inside is not None:
+                    masked.append("")
+                    if line.count(inside) % 2:
+                        inside = None  # the multi-line string closes on this line
+                    continue
+                match = _FREE_TEXT.match(line)
+                if match:
+                    line = line[: match.end("key")] + " ="
+                    quote = match["quote"]
+                    if len(quote) == 3 and match["rest"].count(quote) % 2 == 0:
+                        inside = quote  # a multi-line string opens here and goes on
+                masked.append(line)
+            self._masked = masked
+        return self._masked
+
 
     # --- reading -----------------------------------------------------------------------------
     def read(self) -> dict:
@@ -79,7 +106,9 @@ class Document:
         try:
             handle, size = open_regular(self.path)
         except FileRefused as refused:
-            hint = " (try `bpdebug --list` for the bundled graphs)" if str(refused) == "no such file" else ""
+            hint = ""
+            if str(refused) == "no such file":
+                hint = self._bundled_hint() or " (try `bpdebug --list` for the bundled graphs)"
             raise GraphError(f"{self.name}: error: {refused}{hint}") from None
         with handle:
             if size > size_limit:
@@ -99,8 +128,20 @@ class Document:
             raise GraphError(f"{self.name}:{line}: error: the file is not valid UTF-8 text") from None
         return self.parse(text)
 
+    def _bundled_hint(self) -> str:
+        """`` (did you mean the bundled graph 'sigmoid_nodes'?)`` for a name close to one."""
+        if self.path.suffix or len(self.path.parts) != 1:
+            return ""
+        from bpdebug.formats.bundled import bundled_names
+
+        word = self.path.name
+        names = bundled_names()
+        close = [n for n in names if n.startswith(word)] or difflib.get_close_matches(word, names, n=1)
+        return f" (did you mean the bundled graph {close[0]!r}? `bpdebug --list` lists them)" if close else ""
+
     def parse(self, text: str) -> dict:
         self.lines = text.splitlines()
+        self._masked = None
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
