@@ -25,7 +25,7 @@ def test_trace_text_writes_numbers_as_people_do(capsys) -> None:
     out = capsys.readouterr().out
     assert "price = all_price × tax = 650 × 1.1 = 715" in out
     assert "∂L/∂tax = ∂L/∂price × all_price = 1 × 650 = 650" in out
-    assert "∂L/∂橘子 = ∂L/∂orange_price × orange_num = 1.1 × 3 = 3.3" in out
+    assert "∂L/∂orange = ∂L/∂orange_price × orange_num = 1.1 × 3 = 3.3" in out
     assert "715.0000000000001" not in out and "3.3000000000000003" not in out
 
 

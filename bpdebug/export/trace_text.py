@@ -28,7 +28,8 @@ def print_trace(trace: Trace, out: TextIO) -> None:
     for step in trace.steps:
         if step.phase != phase:
             phase = step.phase
-            out.write("\n" + say("trace.forward" if phase == "forward" else "trace.backward") + "\n")
+            heading = say("trace.forward" if phase == "forward" else "trace.backward", name=output)
+            out.write(f"\n{heading}\n")
         name = graph.display(step.node)
         head = f"{step.index:>5}  {pad_cells(name, width)}  "
         if isinstance(step, ForwardStep):

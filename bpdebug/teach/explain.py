@@ -85,7 +85,10 @@ def formula(graph: Graph, node: Node, out: str | None = None) -> str:
     """``apple_price = apple × apple_num`` (or ``y = apple × apple_num`` with out="y")."""
     name = out or out_name(graph, node)
     text = _formula(node, input_names(graph, node), name)
-    return (out or node.display) + text[len(name) :]
+    left = out or node.display
+    if text[len(name) :] == f" = {left}":  # a label that is its own formula, "exp(−x)": the id
+        left = node.id
+    return left + text[len(name) :]
 
 
 def forward_numbers(graph: Graph, step: ForwardStep, digits: int = 12) -> str:

@@ -21,7 +21,9 @@ from bpdebug.teach.explain import (
     first_nonfinite,
     formula,
     forward_numbers,
+    out_name,
     sent_items,
+    short,
     upstream_text,
 )
 from bpdebug.teach.messages import say
@@ -50,10 +52,7 @@ def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
     lines = []
     if session.selected:
         lines.append(Line("note", "selected", {}))
-    y_is = None if node.display == "y" else "formula.y_is"  # "y is apple_price", unless it is y
-    lines.append(
-        Line("formula", "formula", {"formula": formula(graph, node, "y"), "name": node.display}, y_is)
-    )
+    lines.append(Line("formula", "formula", {"formula": formula(graph, node)}))
     forward = session.forward_step_of(node_id)
     if forward is None:
         lines.append(Line("note", "not_computed", {"step": session.forward_at[node_id]}, gap=True))
@@ -63,7 +62,7 @@ def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
     if backward is None:
         lines += forward_lines
         if node_id in session.backward_at:
-            lines.append(Line("note", "not_sent_yet", {"step": session.backward_at[node_id]}, gap=True))
+            lines.append(_waiting_line(session, node_id, digits))
         elif session.phase in ("BACKWARD", "DONE"):
             lines.append(Line("note", "no_gradient_flows", {}, gap=True))
         return lines
@@ -99,20 +98,40 @@ def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[
     return lines
 
 
+def _waiting_line(session: Session, node_id: str, digits: int) -> Line:
+    """Before a node's backward step: what it has received so far, and when it sends it on."""
+    graph = session.trace.graph
+    step = session.backward_at[node_id]
+    arrived = [
+        (c, g) for c in session.consumers.get(node_id, ()) if (g := session.sent(c, node_id)) is not None
+    ]
+    if not arrived:
+        return Line("note", "not_sent_yet", {"step": step}, gap=True)
+    total = arrived[0][1] if len(arrived) == 1 else sum(g for _, g in arrived)
+    names = ", ".join(graph.display(c) for c, _ in arrived)
+    value = Shown(short(total, digits) if type(total) is float else total, "grad")
+    args = {"name": out_name(graph, graph.node(node_id)), "value": value, "names": names, "step": step}
+    return Line("received_so_far", "received_so_far", args, gap=True)
+
+
 def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[Line]:
     graph = session.trace.graph
+    node = graph.node(step.node)
     lines = []
     if not step.contributions and step.node == graph.output:
-        lines.append(Line("start_backward", "backward.starts_here", {}))
+        lines.append(Line("start_backward", "backward.starts_here", {"name": graph.display(graph.output)}))
+    upstream = {"name": out_name(graph, node), "output": graph.display(graph.output)}
     if type(step.upstream) is float:
-        upstream = Shown(upstream_text(step, graph, digits), "grad")
-        lines.append(Line("upstream", "upstream", {"value": upstream}))
+        upstream["value"] = Shown(upstream_text(step, graph, digits), "grad")
     else:
-        lines.append(Line("upstream", "upstream", {"value": Shown(step.upstream, "grad")}))
-        if len(step.contributions) > 1:
-            sources = ", ".join(graph.display(c.source) for c in step.contributions)
-            lines.append(Line("fan_out", "upstream.sum_of", {"names": sources}))
-    for item in sent_items(graph, step, digits, out="y"):
+        upstream["value"] = Shown(step.upstream, "grad")
+    lines.append(Line("upstream", "upstream", upstream))
+    if step.node != graph.output:  # the output's own step says it already
+        lines.append(Line("fan_out", "upstream.l_is", {"output": graph.display(graph.output)}))
+    if type(step.upstream) is not float and len(step.contributions) > 1:
+        sources = ", ".join(graph.display(c.source) for c in step.contributions)
+        lines.append(Line("fan_out", "upstream.sum_of", {"names": sources}))
+    for item in sent_items(graph, step, digits):
         lines.append(Line("send_to", "send_to", {"name": item.name}, gap=True))
         if item.local_formula:
             lines.append(_local_line(item, step, digits))

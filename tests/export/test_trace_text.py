@@ -30,7 +30,7 @@ def test_problem2_reads_as_the_book_draws_it() -> None:
     assert lines[lines.index("GRADIENTS of price") + 1 :] == [
         "  ∂L/∂apple       2.2",
         "  ∂L/∂apple_num   110",
-        "  ∂L/∂橘子        3.3",
+        "  ∂L/∂orange      3.3",
         "  ∂L/∂orange_num  165",
         "  ∂L/∂tax         650",
     ]

@@ -42,7 +42,7 @@ def test_a_forward_step_puts_the_numbers_into_the_formula() -> None:
     title, lines = at(1)
     assert title == "apple_price (×)"
     assert [line.kind for line in lines] == ["formula", "input", "input", "arithmetic", "note"]
-    assert plain(lines[0]) == "y = apple × apple_num"
+    assert plain(lines[0]) == "apple_price = apple × apple_num"
     assert lines[1].gap and lines[1].args["value"] == Shown(100.0)
     assert plain(lines[3]) == "= 100 × 2 = 200"
     assert plain(lines[4]) == "gradient: not sent back yet (step 8)"
@@ -53,10 +53,10 @@ def test_a_backward_step_writes_out_upstream_times_local() -> None:
     kinds = [line.kind for line in lines]
     assert kinds[:4] == ["formula", "start_backward", "upstream", "send_to"]
     said = [plain(line) for line in lines]
-    assert "upstream  ∂L/∂y = 1" in said
-    assert "∂y/∂all_price = tax = 1.1" in said and "= 1 × 1.1 = 1.1" in said
-    assert "∂y/∂tax = all_price = 650" in said and "= 1 × 650 = 650" in said
-    assert lines[said.index("→ tax") + 2].args["formula"] == "∂L/∂tax = ∂L/∂y × all_price"
+    assert "upstream  ∂L/∂price = 1" in said
+    assert "∂price/∂all_price = tax = 1.1" in said and "= 1 × 1.1 = 1.1" in said
+    assert "∂price/∂tax = all_price = 650" in said and "= 1 × 650 = 650" in said
+    assert lines[said.index("→ tax") + 2].args["formula"] == "∂L/∂tax = ∂L/∂price × all_price"
     assert any(line.message == "op.mul" for line in lines)
     assert all(line.message in EN and (line.aside is None or line.aside in EN) for line in lines)
 
@@ -68,3 +68,29 @@ def test_a_leaf_lists_the_gradients_it_received() -> None:
     _, lines = focus(session, 6)
     said = [plain(line) for line in lines]
     assert said[:2] == ["tax", "value = 1.1"] and "from price: 650" in said and "∂L/∂tax = 650" in said
+
+
+def test_a_node_whose_gradient_has_arrived_says_so_before_its_own_step() -> None:
+    session = Session(bpdebug.run(bpdebug.load("problem2")))
+    session.go(5)  # price has sent 1.1 to all_price; all_price's own step is 6
+    session.select("all_price")
+    _, lines = focus(session, 6)
+    said = [plain(line) for line in lines]
+    assert "received ∂L/∂all_price = 1.1 from price; sends it on at step 6" in said
+    assert not any("not sent back yet" in line for line in said)
+
+
+def test_names_are_the_nodes_own_and_l_is_said() -> None:
+    _, lines = at(6)  # all_price = apple_price + orange_price
+    said = [plain(line) for line in lines]
+    assert said[0] == "all_price = apple_price + orange_price"
+    upstream = next(k for k, line in enumerate(lines) if line.kind == "upstream")
+    assert said[upstream : upstream + 2] == ["upstream  ∂L/∂all_price = 1.1", "(L is price, the output)"]
+    assert not any("∂y" in line or "∂L/∂y" in line for line in said)
+
+
+def test_a_label_that_is_its_own_formula_is_not_written_twice() -> None:
+    session = Session(bpdebug.run(bpdebug.load("sigmoid_nodes")))
+    session.go(2)  # exp(−x), labelled with its formula
+    _, lines = focus(session, 6)
+    assert plain(lines[0]) == "exp_neg_x = exp(−x)"
