@@ -9,7 +9,7 @@ sent, with the op's one-sentence explanation. A leaf: its value and the gradient
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bpdebug.core.nonfinite import is_finite, step_is_finite
 from bpdebug.core.trace import BackwardStep, ForwardStep
@@ -190,3 +190,27 @@ def _start_lines(session: Session) -> list[Line]:
             Line("description", "graph.description", {"text": paragraphs(graph.description)}, gap=True)
         )
     return lines
+
+
+class LeafGradient(NamedTuple):
+    name: str  # the leaf's label or id
+    value: Any  # the sum of what has arrived (None: nothing yet)
+    complete: bool  # every consumer has sent its part
+
+
+def leaf_gradients(session: Session) -> list[LeafGradient]:
+    """Every input that takes a gradient, in file order, with what it has received so far."""
+    graph = session.trace.graph
+    rows = []
+    for name in graph.leaves:
+        if name not in session.trace.grads:
+            continue
+        parts = [session.sent(c, name) for c in session.consumers.get(name, ())]
+        known = [p for p in parts if p is not None]
+        if len(known) == len(parts):  # all parts in (a leaf nobody reads gets 0 at once)
+            value = session.trace.grads[name] if session.phase == "DONE" or known else None
+            rows.append(LeafGradient(graph.display(name), value, value is not None))
+        else:
+            value = known[0] if len(known) == 1 else (sum(known) if known else None)
+            rows.append(LeafGradient(graph.display(name), value, False))
+    return rows

@@ -14,10 +14,12 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bpdebug.formats.bundled import BundledGraph, bundled_graphs
-from bpdebug.support.formatting import pad_cells, paragraphs
+from bpdebug.support.formatting import cell_width, fmt_value, pad_cells, paragraphs
 from bpdebug.support.gcpause import freeze_live_objects
 from bpdebug.teach.explain import Shown
+from bpdebug.teach.focus import LeafGradient, leaf_gradients
 from bpdebug.teach.messages import say
+from bpdebug.teach.session import Session
 from bpdebug.tui.explanation_markup import esc, fill
 from bpdebug.tui.keys import KEYS, key_text
 
@@ -90,3 +92,42 @@ class StartScreen(Screen):
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_graph(self.graphs[event.option_index].path)  # type: ignore[attr-defined]
+
+
+class GradientsScreen(ModalScreen):
+    """Every input's gradient as a table, as far as the backward pass has come (`r`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,r,q", "app.pop_screen", say("ui.gradients.close")),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        output = session.trace.graph.display(session.trace.graph.output)
+        title = say("ui.gradients.title", output=output, cursor=session.cursor, total=session.total)
+        rows = leaf_gradients(session)
+        lines = [f"[b]{esc(title)}[/]", ""]
+        if not rows:
+            lines.append(esc(say("ui.gradients.none")))
+        width = max([cell_width(say("ui.gradients.input")), *(cell_width(r.name) for r in rows)])
+        if rows:
+            head = pad_cells(say("ui.gradients.input"), width) + "  " + say("ui.gradients.gradient")
+            lines.append(f"  [dim]{esc(head)}[/]")
+        for row in rows:
+            lines.append(f"  {esc(pad_cells(row.name, width))}  {self._value(row)}")
+        lines += ["", f"[dim]{esc(say('ui.gradients.close'))}[/]"]
+        with VerticalScroll(id="gradients"):
+            yield Static("\n".join(lines))
+
+    @staticmethod
+    def _value(row: LeafGradient) -> str:
+        if row.value is None:
+            return f"[dim]{esc(say('ui.gradients.not_yet'))}[/]"
+        text = fmt_value(row.value)
+        if not row.complete:
+            return f"[$text-warning]{esc(say('ui.gradients.so_far', value=text))}[/]"
+        return f"[b $text-warning]{esc(text)}[/]"

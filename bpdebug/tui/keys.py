@@ -19,6 +19,8 @@ KEYS: list[tuple[str, str, str]] = [
     ("s", "focus_steps", "ui.key.focus_steps"),
     ("g", "focus_graph", "ui.key.focus_graph"),
     ("i", "focus_inspector", "ui.key.focus_inspector"),
+    ("z", "toggle_graph_only", "ui.key.toggle_graph_only"),
+    ("r", "gradients", "ui.key.gradients"),
     ("escape", "back_to_list", "ui.key.back_to_list"),
     ("question_mark", "help", "ui.key.help"),
     ("q", "quit", "ui.key.quit"),

@@ -16,7 +16,7 @@ from bpdebug.support.formatting import cell_width
 from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
-from bpdebug.tui.dialogs import HelpScreen, StartScreen
+from bpdebug.tui.dialogs import GradientsScreen, HelpScreen, StartScreen
 from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
 from bpdebug.tui.widgets.bars import KeyBar, StatusLine
 from bpdebug.tui.widgets.graph_view import GraphView
@@ -210,6 +210,17 @@ class DebuggerScreen(Screen):
             self.app.pop_screen()
         else:
             self.app.bell()
+
+    def action_gradients(self) -> None:
+        self.app.push_screen(GradientsScreen(self.session))
+
+    def action_toggle_graph_only(self) -> None:
+        """The graph alone on the screen, for a projector; again, every panel."""
+        alone = not self.has_class("-graph-only")
+        self.set_class(alone, "-graph-only")
+        if alone:
+            self.graph_view.focus()
+        self.call_after_refresh(self.graph_view.follow, self.session.focus_node)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.trace.graph.description))

@@ -333,3 +333,39 @@ async def test_the_inspector_text_reads_the_same_parsed_line_by_line(name: str) 
                 for line in markup.split("\n"):  # the quick way to parse a line, checked
                     quick, full = _line_content(line), Content.from_markup(line)
                     assert [(t, str(s)) for t, s in quick.render()] == [(t, str(s)) for t, s in full.render()]
+
+
+async def test_z_shows_the_graph_alone_and_every_gradient_of_the_finished_problem() -> None:
+    app = BpdebugApp(bpdebug.load("problem2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("end", "z")
+        screen = app.screen
+        assert (
+            not screen.query_one("#inspector-panel").display and not screen.query_one("#steps-panel").display
+        )
+        graph = graph_text(app)
+        for grad in ("◀ 2.2", "◀ 110", "◀ 3.3", "◀ 165", "◀ 650"):
+            assert grad in graph
+        await pilot.press("z")
+        assert screen.query_one("#inspector-panel").display
+
+
+async def test_r_tables_every_inputs_gradient_as_far_as_the_pass_has_come() -> None:
+    from bpdebug.tui.dialogs import GradientsScreen
+
+    app = BpdebugApp(bpdebug.load("problem2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "n", "r")
+        assert isinstance(app.screen, GradientsScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert "tax         650" in text and "apple       not sent back yet" in text
+        await pilot.press("escape", "end", "r")
+        text = str(app.screen.query_one("Static").render())
+        assert all(f"{n}" in text for n in ("2.2", "110", "3.3", "165", "650"))
+
+
+async def test_the_palette_offers_no_maximize_that_shows_an_empty_screen() -> None:
+    app = BpdebugApp(bpdebug.load("problem2"))
+    async with app.run_test(size=(120, 40)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Maximize" not in titles and any("graph alone" in t for t in titles)

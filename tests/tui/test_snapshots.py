@@ -31,6 +31,8 @@ CASES = {
     "sigmoid_nodes_backward_120x40": ("sigmoid_nodes", (120, 40), ["f", "n", "n", "n"]),
     "two_layer_done_120x40": ("two_layer", (120, 40), ["end"]),
     "two_layer_backward_80x24": ("two_layer", (80, 24), ["f", "n", "n"]),
+    "problem2_graph_only_80x24": ("problem2", (80, 24), ["end", "z"]),
+    "problem2_gradients_80x24": ("problem2", (80, 24), ["f", "n", "n", "r"]),
 }
 
 

@@ -12,6 +12,10 @@ class QuietScrollView(ScrollView):
     again (docs/performance.md). Here a hidden scrollbar is left alone, and put
     right when it shows again (a narrow terminal shows them)."""
 
+    # Textual's "Maximize" showed an empty hatched screen for these views: `z` shows the graph
+    # alone instead
+    ALLOW_MAXIMIZE = False
+
     def watch_scroll_x(self, old_value: float, new_value: float) -> None:
         if self.styles.scrollbar_size_horizontal:
             super().watch_scroll_x(old_value, new_value)
