@@ -143,31 +143,49 @@ def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | No
     names = input_names(graph, node)
     out = out or out_name(graph, node)
     items = []
-    seen = set()
-    for position, (input_id, key) in enumerate(zip(node.inputs, node.keys, strict=True)):
-        if input_id not in step.downstream or input_id in seen:
+    for input_id, positions in _positions(node).items():
+        if input_id not in step.downstream:
             continue
-        seen.add(input_id)
-        name = names[position]
-        rhs = local_formula(node, position, names, out)
+        name = names[positions[0]]
+        rhs = _summed(local_formula(node, p, names, out) for p in positions)
         local = step.local.get(input_id) if step.local is not None else None
         grad = step.downstream[input_id]
         if local is not None and type(local) is float and type(step.upstream) is float:
             arithmetic = f"{short(step.upstream, digits)} × {short(local, digits)} = {short(grad, digits)}"
         else:
             arithmetic = short(grad, digits)
+        if len(positions) > 1 and rhs is not None:  # a value used twice: its local derivatives add
+            sent = f"∂L/∂{out} × ({rhs})"
+        else:
+            sent = _summed(sent_formula(node, p, names, out) for p in positions)
         items.append(
             Sent(
-                key=key,
+                key=node.keys[positions[0]],
                 name=name,
                 local_formula=f"∂{out}/∂{name} = {rhs}" if rhs else None,
                 local=local,
-                sent_formula=f"∂L/∂{name} = {sent_formula(node, position, names, out)}",
+                sent_formula=f"∂L/∂{name} = {sent}",
                 arithmetic=arithmetic,
                 grad=grad,
             )
         )
     return items
+
+
+def _positions(node: Node) -> dict[str, list[int]]:
+    """Each input's positions in the node: ``mul(x, x)`` reads x at 0 and 1."""
+    found: dict[str, list[int]] = {}
+    for position, input_id in enumerate(node.inputs):
+        found.setdefault(input_id, []).append(position)
+    return found
+
+
+def _summed(formulas) -> str | None:
+    """``x + x`` for the formulas of an input read twice; None if one is missing."""
+    parts = list(formulas)
+    if any(p is None for p in parts):
+        return None
+    return " + ".join(parts) if len(parts) > 1 else parts[0]
 
 
 def backward_summary(graph: Graph, step: BackwardStep, digits: int = 4) -> str:

@@ -26,6 +26,9 @@ class Session:
         self.forward_at = {node: k for k, node in enumerate(self.step_nodes[:forward], start=1)}
         self.backward_at = {node: k for k, node in enumerate(self.step_nodes[forward:], start=forward + 1)}
         self.node_order = [n.id for n in self.trace.graph.nodes]
+        # tab goes through the nodes in forward order, then the inputs drawn in the graph
+        leaves = [name for name, leaf in self.trace.graph.leaves.items() if not leaf.anonymous]
+        self.selection_order = self.node_order + leaves
         self.consumers = self.trace.graph.consumers()
         self._bad: dict[str, tuple[bool, bool]] = {}  # node -> (value, gradient) not finite
 
@@ -163,8 +166,8 @@ class Session:
         self.selected = None if node_id == self.current_node else node_id
 
     def select_next(self, offset: int) -> str:
-        """Select the node *offset* places after the focused one, in forward order (wraps)."""
-        order = self.node_order
+        """Select the node (or input) *offset* places after the focused one (wraps)."""
+        order = self.selection_order
         current = self.focus_node
         index = order.index(current) if current in order else (-1 if offset > 0 else 0)
         node_id = order[(index + offset) % len(order)]

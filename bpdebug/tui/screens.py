@@ -182,6 +182,10 @@ class DebuggerScreen(Screen):
 
     def action_toggle_breakpoint(self) -> None:
         node = self.session.focus_node or self.session.node_order[0]
+        if node in self.session.trace.graph.leaves:  # an input has no step to stop at
+            self.app.bell()
+            self.notify(say("ui.breakpoint.leaf"), timeout=3, markup=False)
+            return
         on = self.session.toggle_breakpoint(node)
         name = self.session.trace.graph.display(node)
         said = say("ui.breakpoint.set" if on else "ui.breakpoint.removed", name=name)

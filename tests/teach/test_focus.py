@@ -94,3 +94,19 @@ def test_a_label_that_is_its_own_formula_is_not_written_twice() -> None:
     session.go(2)  # exp(−x), labelled with its formula
     _, lines = focus(session, 6)
     assert plain(lines[0]) == "exp_neg_x = exp(−x)"
+
+
+def test_a_value_used_twice_adds_its_local_derivatives() -> None:
+    graph = bpdebug.loads(
+        '[inputs]\nx = 3.0\n[[nodes]]\nid = "sq"\nop = "mul"\ninputs = ["x", "x"]\n'
+        '[[nodes]]\nid = "out"\nop = "add"\ninputs = ["sq", "x"]\n'
+    )
+    session = Session(bpdebug.run(graph))
+    session.go(4)  # sq's backward step
+    said = [plain(line) for line in focus(session, 6).lines]
+    assert "∂sq/∂x = x + x = 6" in said  # never "= x = 6"
+    assert "∂L/∂x = ∂L/∂sq × (x + x)" in said and "= 1 × 6 = 6" in said
+    session.to_end()
+    session.select("x")
+    said = [plain(line) for line in focus(session, 6).lines]
+    assert "from out: 1" in said and "from sq: 6" in said and "∂L/∂x = 7" in said

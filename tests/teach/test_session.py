@@ -58,3 +58,12 @@ def test_a_reload_keeps_the_step_of_the_same_node() -> None:
     after = session_of()
     after.carry_over(before)
     assert after.cursor == 6 and after.breakpoints == {"price"}
+
+
+def test_tab_goes_through_the_nodes_then_the_inputs() -> None:
+    session = session_of()
+    picked = [session.select_next(1) for _ in range(10)]
+    assert picked[:4] == ["apple_price", "orange_price", "all_price", "price"]
+    assert picked[4:9] == ["apple", "apple_num", "orange", "orange_num", "tax"]
+    assert picked[9] == "apple_price"  # and round again
+    assert session.select_next(-1) == "tax"

@@ -369,3 +369,13 @@ async def test_the_palette_offers_no_maximize_that_shows_an_empty_screen() -> No
     async with app.run_test(size=(120, 40)):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Maximize" not in titles and any("graph alone" in t for t in titles)
+
+
+async def test_an_input_can_be_selected_but_takes_no_breakpoint() -> None:
+    app = BpdebugApp(bpdebug.load("problem2"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("end", *["tab"] * 8)  # from apple_price (the last step) past the nodes to tax
+        assert app.screen.session.focus_node == "tax"
+        assert "∂L/∂tax" in inspector_text(app) and "650" in inspector_text(app)
+        await pilot.press("b")
+        assert app.screen.session.breakpoints == set()
