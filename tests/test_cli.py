@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -169,3 +170,21 @@ def test_a_mistyped_bundled_name_gets_a_did_you_mean(capsys) -> None:
     assert "did you mean the bundled graph 'sigmoid_nodes'?" in capsys.readouterr().err
     assert main(["problemm2", "--trace"]) == 2
     assert "'problem2'" in capsys.readouterr().err
+
+
+def test_bundled_descriptions_do_not_give_the_answers_away() -> None:
+    import bpdebug
+
+    for g in bundled_graphs():
+        trace = bpdebug.run(bpdebug.load(g.path))
+        given = {fmt(leaf.value) for leaf in trace.graph.leaves.values() if isinstance(leaf.value, float)}
+        computed = [*trace.grads.values(), trace.values[trace.graph.output]]
+        answers = {fmt(v) for v in computed if isinstance(v, float)} - given - {"0", "1"}
+        for answer in answers:
+            assert not re.search(rf"(?<![\d.]){re.escape(answer)}(?![\d.])", g.description), (g.name, answer)
+
+
+def fmt(value: float) -> str:
+    from bpdebug.support.formatting import fmt_num
+
+    return fmt_num(value, 4)
