@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from bpdebug.core.nonfinite import is_finite, step_is_finite
 from bpdebug.core.trace import BackwardStep, ForwardStep
-from bpdebug.support.formatting import fmt_num, paragraphs
+from bpdebug.support.formatting import fmt_num, group, paragraphs
 from bpdebug.teach.explain import (
     Key,
     Line,
@@ -27,6 +27,7 @@ from bpdebug.teach.explain import (
     upstream_text,
 )
 from bpdebug.teach.messages import say
+from bpdebug.teach.paths import chain_paths
 from bpdebug.teach.session import Session
 
 
@@ -175,6 +176,29 @@ def _leaf_lines(session: Session, name: str) -> list[Line]:
         if session.phase == "DONE" and name in session.trace.grads:
             total = Shown(session.trace.grads[name], "grad")
             lines.append(Line("leaf_from", "leaf.total", {"name": leaf.display, "value": total}))
+        if len(sent) == len(session.consumers.get(name, ())):  # every part has arrived
+            lines += _chain_lines(session, name)
+    return lines
+
+
+def _chain_lines(session: Session, name: str, digits: int = 6) -> list[Line]:
+    """The chain rule for an input, path by path, once its gradient is complete."""
+    paths = chain_paths(session.trace, session.consumers, session.backward_at, name, digits)
+    if not paths:
+        return []
+    graph = session.trace.graph
+    names = {"out": group(graph.display(graph.output)), "name": group(graph.display(name))}
+    lines = [Line("received", "chain.heading", {}, gap=True)]
+    for k, path in enumerate(paths, start=1):
+        product = short(path.product, digits)
+        value = Shown(product if "·" not in path.numbers else f"{path.numbers} = {product}", "grad")
+        message = "chain.path" if len(paths) == 1 else "chain.path.numbered"
+        lines.append(Line("leaf_from", message, {**names, "formula": path.formula, "value": value, "k": k}))
+    if len(paths) > 1:
+        total = sum(p.product for p in paths)
+        parts = " + ".join(short(p.product, digits) for p in paths)
+        value = Shown(f"{parts} = {short(total, digits)}", "grad")
+        lines.append(Line("leaf_from", "chain.sum", {**names, "value": value}))
     return lines
 
 

@@ -90,6 +90,10 @@ EN: dict[str, str] = {
     "leaf.received": "gradient received so far",
     "leaf.from": "from {name}: {value}",
     "leaf.total": "∂L/∂{name} = {value}",
+    "chain.heading": "the chain rule, path by path",
+    "chain.path": "∂{out}/∂{name} = {formula} = {value}",
+    "chain.path.numbered": "path {k}: {formula} = {value}",
+    "chain.sum": "∂{out}/∂{name} = the sum of the paths = {value}",
     "graph.title": "{name}",
     "graph.description": "{text}",
     # --- the --trace table --------------------------------------------------------------------

@@ -110,3 +110,37 @@ def test_a_value_used_twice_adds_its_local_derivatives() -> None:
     session.select("x")
     said = [plain(line) for line in focus(session, 6).lines]
     assert "from out: 1" in said and "from sq: 6" in said and "∂L/∂x = 7" in said
+
+
+def chain_of(name: str, leaf: str, graph=None) -> list[str]:
+    session = Session(bpdebug.run(graph or bpdebug.load(name)))
+    session.to_end()
+    session.select(leaf)
+    said = [plain(line) for line in focus(session, 6).lines]
+    return said[said.index("the chain rule, path by path") + 1 :]
+
+
+def test_the_chain_rule_is_written_out_as_the_product_it_is() -> None:
+    assert chain_of("chain_rule", "x") == ["∂z/∂x = ∂z/∂t · ∂t/∂x = 6 · 1 = 6"]
+    assert chain_of("problem1", "apple") == [
+        "∂price/∂apple = ∂price/∂apple_price · ∂apple_price/∂apple = 1.1 · 2 = 2.2"
+    ]
+
+
+def test_an_input_with_several_paths_gets_one_product_each_then_their_sum() -> None:
+    graph = bpdebug.loads(
+        '[inputs]\nx = 3.0\n[[nodes]]\nid = "sq"\nop = "mul"\ninputs = ["x", "x"]\n'
+        '[[nodes]]\nid = "out"\nop = "add"\ninputs = ["sq", "x"]\n'
+    )
+    assert chain_of("", "x", graph) == [
+        "path 1: ∂out/∂sq · ∂sq/∂x = 1 · 6 = 6",
+        "path 2: ∂out/∂x = 1",
+        "∂out/∂x = the sum of the paths = 6 + 1 = 7",
+    ]
+
+
+def test_arrays_get_no_chain_of_numbers() -> None:
+    session = Session(bpdebug.run(bpdebug.load("two_layer")))
+    session.to_end()
+    session.select(next(iter(session.trace.grads)))
+    assert all(line.message != "chain.heading" for line in focus(session, 6).lines)
