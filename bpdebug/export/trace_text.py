@@ -12,6 +12,7 @@ from bpdebug.teach.explain import (
     forward_text,
     gradient_table,
     group,
+    intermediates,
     sent_items,
     upstream_text,
 )
@@ -34,6 +35,8 @@ def print_trace(trace: Trace, out: TextIO) -> None:
         head = f"{step.index:>5}  {pad_cells(name, width)}  "
         if isinstance(step, ForwardStep):
             out.write(f"{head}{forward_text(graph, step)}\n")
+            for message, args in intermediates(graph, step):
+                out.write(" " * (9 + width) + say(message, args, value=fmt_value(args["value"])) + "\n")
             continue
         out.write(head + say("trace.upstream", name=group(name), value=upstream_text(step, graph)) + "\n")
         pad = " " * (9 + width)

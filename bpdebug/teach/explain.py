@@ -102,6 +102,20 @@ def forward_numbers(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
     return f"= {with_numbers} = {value}"
 
 
+def intermediates(graph: Graph, step: ForwardStep) -> list[tuple[str, dict[str, Any]]]:
+    """What the op made on the way, as (message id, arguments): Softmax-with-Loss's
+    ``y = softmax(x)`` and its batch N. Only what the catalog has a sentence for."""
+    node = graph.node(step.node)
+    made = node.op.intermediates([step.inputs[k] for k in node.keys], node.params)
+    names = input_names(graph, node)
+    found = []
+    for key, value in made.items():
+        message = f"intermediate.{node.op.name}.{key}"
+        if has(message):
+            found.append((message, {"x0": names[0], "value": value}))
+    return found
+
+
 def forward_text(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
     """``apple_price = apple × apple_num = 100 × 2 = 200``."""
     return f"{formula(graph, graph.node(step.node))} {forward_numbers(graph, step, digits)}"

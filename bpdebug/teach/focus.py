@@ -21,6 +21,7 @@ from bpdebug.teach.explain import (
     first_nonfinite,
     formula,
     forward_numbers,
+    intermediates,
     out_name,
     sent_items,
     short,
@@ -86,6 +87,8 @@ def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[
     for key, value in forward.inputs.items():
         name = graph.display(key) if key in graph.leaves or graph.is_node(key) else key
         lines.append(Line("input", "input", {"name": name, "value": Shown(value)}))
+    for message, args in intermediates(graph, forward):
+        lines.append(Line("input", message, {**args, "value": Shown(args["value"])}))
     if type(forward.value) is float and all(type(v) is float for v in forward.inputs.values()):
         lines.append(
             Line("arithmetic", "arithmetic", {"arithmetic": forward_numbers(graph, forward, digits)})

@@ -37,8 +37,8 @@ EN: dict[str, str] = {
     "gradients, and b gets the upstream signal summed over the batch.",
     "op.sum": "A sum node copies the upstream signal back to every element it added up.",
     "op.mean": "A mean node sends back the upstream signal divided by n to each of the n elements.",
-    "op.softmax_with_loss": "Softmax-with-Loss sends back the neat difference (y − t) / batch: the softmax "
-    "output minus the label, averaged over the batch. The labels t receive nothing.",
+    "op.softmax_with_loss": "Softmax-with-Loss sends back the neat difference (y − t) / N: the softmax "
+    "output y minus the label t, divided by N, the number of samples. The labels t receive nothing.",
     # --- formulas with words in them: {out} is the node, {x0} {x1} … its inputs -----------------
     "formula.sum": "{out} = Σ {x0}",
     "formula.sum.axis": "{out} = Σ {x0}  (over axis {axis})",
@@ -49,7 +49,7 @@ EN: dict[str, str] = {
     "sent.sum.0": "∂L/∂{out} copied to every element",
     "sent.mean.0": "∂L/∂{out} / n to every element",
     "sent.affine.2": "Σ over the batch of ∂L/∂{out}",
-    "sent.softmax_with_loss.0": "∂L/∂{out} × (softmax({x0}) − {x1}) / batch",
+    "sent.softmax_with_loss.0": "∂L/∂{out} × (y − {x1}) / N",
     "sent.softmax_with_loss.1": "nothing",
     # --- a step, in the inspector ----------------------------------------------------------------
     "title.start": "start",
@@ -60,6 +60,8 @@ EN: dict[str, str] = {
     "not_computed": "not computed yet: its value appears at step {step} (press n)",
     "input": "{name} = {value}",
     "arithmetic": "{arithmetic}",
+    "intermediate.softmax_with_loss.y": "y = softmax({x0}) = {value}",
+    "intermediate.softmax_with_loss.N": "N = {value}, the number of samples in the batch",
     "not_sent_yet": "gradient: not sent back yet (step {step})",
     "no_gradient_flows": "the output does not depend on this node: no gradient flows here",
     "nonfinite.value": "⚠ {problem}",

@@ -44,3 +44,10 @@ def test_every_backward_step_says_what_it_sends_with_the_same_explanations(name:
         if isinstance(step, BackwardStep):
             for item in sent_items(trace.graph, step):
                 assert f"→ {item.name}: {item.sent_formula} = {item.arithmetic}" in text
+
+
+def test_softmax_with_loss_shows_its_y_and_n_and_sends_y_minus_t_over_n() -> None:
+    text = table("softmax_with_loss")
+    assert "y = softmax(x) = [2×3: 0.01821, 0.2452, 0.7366, …]" in text
+    assert "N = 2, the number of samples in the batch" in text
+    assert "→ x: ∂L/∂x = ∂L/∂loss × (y − t) / N" in text

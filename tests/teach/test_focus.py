@@ -144,3 +144,18 @@ def test_arrays_get_no_chain_of_numbers() -> None:
     session.to_end()
     session.select(next(iter(session.trace.grads)))
     assert all(line.message != "chain.heading" for line in focus(session, 6).lines)
+
+
+def test_softmax_with_loss_shows_the_y_of_y_minus_t() -> None:
+    import numpy as np
+
+    session = Session(bpdebug.run(bpdebug.load("softmax_with_loss")))
+    session.go(1)
+    lines = focus(session, 6).lines
+    y_line = next(line for line in lines if line.message == "intermediate.softmax_with_loss.y")
+    y = y_line.args["value"].value
+    x = session.trace.values["x"]
+    np.testing.assert_allclose(y, np.exp(x) / np.exp(x).sum(axis=1, keepdims=True))
+    session.go(2)  # and the gradient sent is exactly (y − t) / N
+    t = session.trace.values["t"]
+    np.testing.assert_allclose(session.trace.grads["x"], (y - t) / 2)

@@ -66,6 +66,11 @@ class Op:
         """Refuse inputs the op cannot take, with ``InputError``. The loader calls it for every
         node, with the values of its inputs that are given in the file (None for the others)."""
 
+    def intermediates(self, xs: Sequence[Value], params: Params) -> dict[str, Value]:
+        """Values the forward pass makes on the way that a learner should see, by name
+        (Softmax-with-Loss: y = softmax(x), the y of its backward y − t; N, the batch)."""
+        return {}
+
     def forward(self, xs: Sequence[Value], params: Params) -> tuple[Value, Saved]:
         """The value, and what ``backward`` will need (the book's ``self.x``)."""
         raise NotImplementedError

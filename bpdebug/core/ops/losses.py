@@ -50,6 +50,14 @@ class SoftmaxWithLoss(Op):
         if not np.all((t == np.round(t)) & (t >= 0) & (t < classes)):
             raise InputError(f"class labels t must be whole numbers from 0 to {classes - 1}")
 
+    def intermediates(self, xs, params):
+        x = xs[0]
+        rows = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+        with np.errstate(all="ignore"):
+            y = np.exp(_log_softmax(rows)).reshape(x.shape)
+        y.setflags(write=False)
+        return {"y": y, "N": float(len(rows))}
+
     def forward(self, xs, params):
         """The loss, keeping what the book's layer keeps: the softmax (as its log) and t."""
         x, t = xs
