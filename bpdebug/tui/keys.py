@@ -19,6 +19,8 @@ KEYS: list[tuple[str, str, str]] = [
     ("s", "focus_steps", "ui.key.focus_steps"),
     ("g", "focus_graph", "ui.key.focus_graph"),
     ("i", "focus_inspector", "ui.key.focus_inspector"),
+    ("shift+right", "pan(1)", "ui.key.pan_right"),
+    ("shift+left", "pan(-1)", "ui.key.pan_left"),
     ("z", "toggle_graph_only", "ui.key.toggle_graph_only"),
     ("r", "gradients", "ui.key.gradients"),
     ("escape", "back_to_list", "ui.key.back_to_list"),
@@ -33,5 +35,13 @@ def footer_label(action: str) -> str:
 
 
 def key_text(keys: str) -> str:
-    names = {"right": "→", "left": "←", "question_mark": "?", "space": "space", "shift+tab": "shift+tab"}
+    names = {
+        "right": "→",
+        "left": "←",
+        "shift+right": "shift+→",
+        "shift+left": "shift+←",
+        "question_mark": "?",
+        "space": "space",
+        "shift+tab": "shift+tab",
+    }
     return " ".join(names.get(k, k) for k in keys.split(","))

@@ -215,6 +215,9 @@ class DebuggerScreen(Screen):
         else:
             self.app.bell()
 
+    def action_pan(self, direction: int) -> None:
+        self.graph_view.pan(direction)
+
     def action_gradients(self) -> None:
         self.app.push_screen(GradientsScreen(self.session))
 

@@ -239,7 +239,9 @@ async def test_a_big_graph_says_where_its_view_is_instead_of_scrollbars() -> Non
         height, width = view.scrollable_content_region.height, view.scrollable_content_region.width
         rows, columns = view.virtual_size.height, view.virtual_size.width
         assert rows > height and columns > width
-        assert panel.border_subtitle == f"rows 1–{height} of {rows} ↓ · columns 1–{width} of {columns} →"
+        assert panel.border_subtitle == (
+            f"rows 1–{height} of {rows} ↓ · columns 1–{width} of {columns} → · shift+← shift+→ scroll"
+        )
         assert not view.show_vertical_scrollbar or view.styles.scrollbar_size_vertical == 0
         await pilot.press(*["n"] * 40)  # the view follows the pass down and to the right
         top, left = int(view.scroll_y), int(view.scroll_x)
@@ -379,3 +381,16 @@ async def test_an_input_can_be_selected_but_takes_no_breakpoint() -> None:
         assert "∂L/∂tax" in inspector_text(app) and "650" in inspector_text(app)
         await pilot.press("b")
         assert app.screen.session.breakpoints == set()
+
+
+async def test_shift_arrows_scroll_the_graph_sideways_and_the_border_names_them() -> None:
+    app = BpdebugApp(bpdebug.load("sigmoid_nodes"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("end")
+        view = app.screen.graph_view
+        assert view.scroll_x == 0 and "shift+→" in str(app.screen.query_one("#graph-panel").border_subtitle)
+        cursor = app.screen.session.cursor
+        await pilot.press("shift+right")
+        assert view.scroll_x > 0 and app.screen.session.cursor == cursor  # scrolled, did not step
+        await pilot.press("shift+left")
+        assert view.scroll_x == 0

@@ -137,7 +137,13 @@ class GraphView(StyledLines, can_focus=True):
         if 0 < width < total_width:
             span = span_text(int(self.scroll_x), width, total_width, "←", "→")
             parts.append(say("ui.span.columns", span=span))
+            parts.append(say("ui.span.pan_keys"))  # ← → alone step the debugger
         panel.set_subtitle(" · ".join(parts))
+
+    def pan(self, direction: int) -> None:
+        """Scroll sideways by a third of the view (shift+← shift+→)."""
+        step = max(1, self.scrollable_content_region.width // 3)
+        self.scroll_to(x=max(0, self.scroll_x + direction * step), animate=False, immediate=True)
 
     def action_select(self, offset: int) -> None:
         self.post_message(self.SelectNode(offset))
