@@ -106,7 +106,8 @@ def _main(argv: list[str] | None) -> int:
         args.trace = True  # --format json says what it wants: the trace, as JSON
     conflict = _conflicts(args, given)
     if conflict:
-        parser.error(conflict)
+        print(f"bpdebug: error: {conflict} (see bpdebug --help)", file=sys.stderr)
+        return EXIT_BAD_GRAPH
     if args.list:
         return _list(sys.stdout)
     if args.graph is None:

@@ -106,16 +106,19 @@ def _waiting_line(session: Session, node_id: str, digits: int) -> Line:
     """Before a node's backward step: what it has received so far, and when it sends it on."""
     graph = session.trace.graph
     step = session.backward_at[node_id]
-    arrived = [
-        (c, g) for c in session.consumers.get(node_id, ()) if (g := session.sent(c, node_id)) is not None
-    ]
+    arrived, _ = session.received(node_id)
     if not arrived:
         return Line("note", "not_sent_yet", {"step": step}, gap=True)
-    total = arrived[0][1] if len(arrived) == 1 else sum(g for _, g in arrived)
+    total = _sum_of(arrived)
     names = ", ".join(graph.display(c) for c, _ in arrived)
     value = Shown(short(total, digits) if type(total) is float else total, "grad")
     args = {"name": out_name(graph, graph.node(node_id)), "value": value, "names": names, "step": step}
     return Line("received_so_far", "received_so_far", args, gap=True)
+
+
+def _sum_of(arrived: list[tuple[str, Any]]) -> Any:
+    """The parts of a gradient added up (one part stays the very value that was sent)."""
+    return arrived[0][1] if len(arrived) == 1 else sum(g for _, g in arrived)
 
 
 def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[Line]:
@@ -166,8 +169,7 @@ def _leaf_lines(session: Session, name: str) -> list[Line]:
     if not leaf.requires_grad:
         lines.append(Line("note", "leaf.constant", {}, gap=True))
         return lines
-    received = ((c, session.sent(c, name)) for c in session.consumers.get(name, ()))
-    sent = [(consumer, grad) for consumer, grad in received if grad is not None]
+    sent, complete = session.received(name)
     if sent:
         lines.append(Line("received", "leaf.received", {}, gap=True))
         for consumer, grad in sent:
@@ -179,7 +181,7 @@ def _leaf_lines(session: Session, name: str) -> list[Line]:
         if session.phase == "DONE" and name in session.trace.grads:
             total = Shown(session.trace.grads[name], "grad")
             lines.append(Line("leaf_from", "leaf.total", {"name": leaf.display, "value": total}))
-        if len(sent) == len(session.consumers.get(name, ())):  # every part has arrived
+        if complete:
             lines += _chain_lines(session, name)
     return lines
 
@@ -230,14 +232,9 @@ def leaf_gradients(session: Session) -> list[LeafGradient]:
     graph = session.trace.graph
     rows = []
     for name in graph.leaves:
-        if name not in session.trace.grads:
-            continue
-        parts = [session.sent(c, name) for c in session.consumers.get(name, ())]
-        known = [p for p in parts if p is not None]
-        if len(known) == len(parts):  # all parts in (a leaf nobody reads gets 0 at once)
-            value = session.trace.grads[name] if session.phase == "DONE" or known else None
-            rows.append(LeafGradient(graph.display(name), value, value is not None))
-        else:
-            value = known[0] if len(known) == 1 else (sum(known) if known else None)
-            rows.append(LeafGradient(graph.display(name), value, False))
+        if name in session.trace.grads:
+            arrived, complete = session.received(name)
+            # once every part is in, the total the engine made; before, what has arrived
+            value = session.trace.grads[name] if complete else (_sum_of(arrived) if arrived else None)
+            rows.append(LeafGradient(graph.display(name), value, complete))
     return rows

@@ -84,6 +84,13 @@ class Session:
         step = self.trace.steps[self.backward_at[consumer] - 1]
         return step.downstream.get(value_id)  # type: ignore[union-attr]
 
+    def received(self, value_id: str) -> tuple[list[tuple[str, Any]], bool]:
+        """What has arrived at *value_id* so far, as (consumer, gradient) in reading order, and
+        whether every consumer has sent its part."""
+        consumers = self.consumers.get(value_id, ())
+        arrived = [(c, g) for c in consumers if (g := self.sent(c, value_id)) is not None]
+        return arrived, len(arrived) == len(consumers)
+
     def forward_step_of(self, node_id: str) -> ForwardStep | None:
         at = self.forward_at.get(node_id)
         return self.trace.steps[at - 1] if at is not None and at <= self.cursor else None  # type: ignore[return-value]
