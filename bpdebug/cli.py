@@ -216,8 +216,8 @@ def _check(graph, trace, samples: int, out: TextIO) -> int:
         checked = f"{r.checked}" if r.checked == r.total else f"{r.checked} of {r.total}"
         mark = "ok" if r.ok else "FAIL"
         out.write(
-            f"{pad_cells(graph.display(r.leaf), width)}  {checked:>15}  {fmt_num(r.max_abs_error, 3):>13}  "
-            f"{fmt_num(r.max_rel_error, 3):>13}  {mark}\n"
+            f"{pad_cells(graph.display(r.leaf), width)}  {checked:>15}  {fmt_num(r.max_abs_error):>13}  "
+            f"{fmt_num(r.max_rel_error):>13}  {mark}\n"
         )
     failed = [r for r in results if not r.ok]
     if failed:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bpdebug.core.trace import ForwardStep, Trace
-from bpdebug.support.formatting import cell_width, fmt_value, pad_cells
+from bpdebug.support.formatting import cell_width, is_small, pad_cells
 from bpdebug.teach.explain import (
     first_nonfinite,
     forward_text,
@@ -15,6 +15,7 @@ from bpdebug.teach.explain import (
     intermediates,
     sent_items,
     upstream_text,
+    value_text,
 )
 from bpdebug.teach.messages import say
 
@@ -23,7 +24,7 @@ def print_trace(trace: Trace, out: TextIO) -> None:
     graph = trace.graph
     out.write(f"{graph.title}\n")
     output = graph.display(graph.output)
-    out.write(say("trace.output", name=output, value=fmt_value(trace.values[graph.output])) + "\n")
+    out.write(say("trace.output", name=output, value=value_text(trace.values[graph.output])) + "\n")
     width = max(cell_width(graph.display(s.node)) for s in trace.steps)
     phase = None
     for step in trace.steps:
@@ -35,14 +36,18 @@ def print_trace(trace: Trace, out: TextIO) -> None:
         head = f"{step.index:>5}  {pad_cells(name, width)}  "
         if isinstance(step, ForwardStep):
             out.write(f"{head}{forward_text(graph, step)}\n")
+            if not is_small(step.value):  # the formula shows its shape: here are its numbers
+                out.write(" " * (9 + width) + f"= {value_text(step.value)}\n")
             for message, args in intermediates(graph, step):
-                out.write(" " * (9 + width) + say(message, args, value=fmt_value(args["value"])) + "\n")
+                out.write(" " * (9 + width) + say(message, args, value=value_text(args["value"])) + "\n")
             continue
         out.write(head + say("trace.upstream", name=group(name), value=upstream_text(step, graph)) + "\n")
         pad = " " * (9 + width)
         for item in sent_items(graph, step):
             sent = say("trace.sent", name=item.name, formula=item.sent_formula, value=item.arithmetic)
             out.write(f"{pad}{sent}\n")
+            if not is_small(item.grad):
+                out.write(f"{pad}  = {value_text(item.grad)}\n")
     rows = gradient_table(trace)
     if rows:
         out.write("\n" + say("trace.gradients", name=output) + "\n")

@@ -9,13 +9,14 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from bpdebug.render.layout import BOX_CHARS, Box, E, Edge, Lane, Layout, Run, W
+from bpdebug.render.layout import BOX_CHARS, Box, E, Edge, Lane, Layout, Run, Total, W
 from bpdebug.support.formatting import cell_width, pad_cells
 
 
 class Labels(Protocol):
     def value(self, edge: Edge) -> str | None: ...
     def grad(self, edge: Edge) -> str | None: ...
+    def total(self, total: Total) -> str | None: ...  # "7 = 6 + 1", fitted to total.width - 2
 
 
 class Piece(NamedTuple):  # a tuple: a row of a dense graph makes dozens, on every scroll
@@ -47,6 +48,10 @@ def paint_row(layout: Layout, row: int, labels: Labels, x0: int = 0, x1: int | N
             pieces.extend(_lane_value(item, labels))
         elif isinstance(item, Run):
             runs.append(item)
+        elif isinstance(item, Total):
+            text = labels.total(item)
+            if text:
+                pieces.append(Piece(item.x, f"◀ {text}", "grad", frozenset(item.edges)))
     for item in layout.items_between(row + 1, x0, x1):
         if isinstance(item, Box) and item.caption:
             pieces.append(Piece(item.x, item.caption, "caption", item.id))

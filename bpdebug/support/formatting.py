@@ -7,14 +7,16 @@ from functools import lru_cache
 from typing import Any
 from unicodedata import combining, east_asian_width
 
-SIGNIFICANT = 12
+DIGITS = 4  # significant digits: one format for the graph, the inspector, the steps and --trace
+SMALL_ARRAY = 6  # elements: an array this small is written out as its numbers
 
 
-def fmt_num(x: float, digits: int = SIGNIFICANT) -> str:
-    """A float with at most *digits* significant digits, trailing zeros dropped.
+def fmt_num(x: float, digits: int = DIGITS) -> str:
+    """A float to *digits* significant digits, trailing zeros dropped, and every digit before
+    the point kept (123456 stays 123456, not 1.235e5).
 
-    >>> fmt_num(715.0000000000001), fmt_num(3.3000000000000003), fmt_num(-0.0)
-    ('715', '3.3', '0')
+    >>> fmt_num(715.0000000000001), fmt_num(3.3000000000000003), fmt_num(-0.0), fmt_num(0.62245933)
+    ('715', '3.3', '0', '0.6225')
     """
     x = float(x)
     if math.isnan(x):
@@ -23,6 +25,8 @@ def fmt_num(x: float, digits: int = SIGNIFICANT) -> str:
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return "0"
+    if 1 <= abs(x) < 1e12:
+        digits = max(digits, int(math.log10(abs(x))) + 1)
     text = f"{x:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
@@ -38,28 +42,29 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape)
 
 
-def fmt_value(value: Any, preview: int = 3, digits: int = 4) -> str:
-    """A scalar as a number; an array as its shape and a clipped preview of its first items.
+def array_numbers(value: Any) -> str:
+    """An array written out the way numpy prints it: ``[[1 -0.5] [-2 3]]``."""
+    if value.ndim == 0:
+        return fmt_num(value.item())
+    if value.ndim == 1:
+        return "[" + " ".join(fmt_num(v) for v in value.tolist()) + "]"
+    return "[" + " ".join(array_numbers(row) for row in value) + "]"
 
-    >>> fmt_value(2.2)
-    '2.2'
-    """
+
+def is_small(value: Any) -> bool:
+    """A scalar, or an array small enough to be written out as its numbers."""
+    return isinstance(value, float | int) or value.size <= SMALL_ARRAY
+
+
+def fmt_short(value: Any, width: int | None = None) -> str:
+    """The shortest useful text: a scalar as its number; a small array as its numbers when
+    they fit in *width* cells (any width if None: ``[[1 0] [0 3]]``), else as its shape
+    (``[2×3]``)."""
     if isinstance(value, float | int):
         return fmt_num(value)
-    flat = value.reshape(-1)
-    shown = ", ".join(fmt_num(v, digits) for v in flat[:preview].tolist())
-    more = ", …" if flat.size > preview else ""
-    return f"[{shape_text(value.shape)}: {shown}{more}]"
-
-
-def fmt_short(value: Any, digits: int = 4, preview_width: int = 0) -> str:
-    """The shortest useful text: a scalar to *digits* digits; an array as its numbers when they
-    fit in *preview_width* cells (``[0.3 -0.2]``), else as its shape (``[2×3]``)."""
-    if isinstance(value, float | int):
-        return fmt_num(value, digits)
-    if preview_width and value.size <= 3:
-        numbers = "[" + " ".join(fmt_num(v, 3) for v in value.reshape(-1).tolist()) + "]"
-        if cell_width(numbers) <= preview_width:
+    if is_small(value):
+        numbers = array_numbers(value)
+        if width is None or cell_width(numbers) <= width:
             return numbers
     return f"[{shape_text(value.shape)}]"
 
@@ -99,7 +104,10 @@ _BINARY = set(" +−-×/÷·*^")
 
 
 def group(name: str) -> str:
-    """A name as it stands inside a formula: ``(1+exp(−x))`` and ``(-1)``, but ``exp(−x)``."""
+    """A name as it stands inside a formula: ``(1+exp(−x))`` and ``(-1)``, but ``exp(−x)`` and
+    an array's numbers ``[1 -2]``."""
+    if name.startswith("[") and name.endswith("]"):
+        return name
     depth = 0
     for position, char in enumerate(name):
         if char == "(":

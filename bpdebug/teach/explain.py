@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from bpdebug.core.graph import Graph, Node
 from bpdebug.core.nonfinite import first_nonfinite_step
 from bpdebug.core.trace import BackwardStep, ForwardStep, Trace
-from bpdebug.support.formatting import fmt_num, fmt_short, fmt_value, group
+from bpdebug.support.formatting import fmt_num, fmt_short, group, is_small, shape_text
 from bpdebug.teach.messages import has, say
 
 
@@ -91,12 +91,12 @@ def formula(graph: Graph, node: Node, out: str | None = None) -> str:
     return left + text[len(name) :]
 
 
-def forward_numbers(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
+def forward_numbers(graph: Graph, step: ForwardStep) -> str:
     """``= 100 × 2 = 200``: the formula with the numbers in; arrays by their shape."""
     node = graph.node(step.node)
-    numbers = [group(short(step.inputs[k], digits)) for k in node.keys]
+    numbers = [group(short(step.inputs[k])) for k in node.keys]
     with_numbers = _formula(node, numbers, "")[3:]
-    value = short(step.value, digits)
+    value = short(step.value)
     if formula(graph, node).endswith(f"= {with_numbers}"):
         return f"= {value}"
     return f"= {with_numbers} = {value}"
@@ -116,13 +116,54 @@ def intermediates(graph: Graph, step: ForwardStep) -> list[tuple[str, dict[str, 
     return found
 
 
-def forward_text(graph: Graph, step: ForwardStep, digits: int = 12) -> str:
+def forward_text(graph: Graph, step: ForwardStep) -> str:
     """``apple_price = apple × apple_num = 100 × 2 = 200``."""
-    return f"{formula(graph, graph.node(step.node))} {forward_numbers(graph, step, digits)}"
+    return f"{formula(graph, graph.node(step.node))} {forward_numbers(graph, step)}"
 
 
-def short(value: Any, digits: int) -> str:
-    return fmt_num(value, digits) if type(value) is float else fmt_short(value)
+def short(value: Any) -> str:
+    """How a value stands in a formula: a number, a small array's numbers, a big one's shape."""
+    return fmt_short(value)
+
+
+def value_text(value: Any) -> str:
+    """A value standing alone: as in a formula, but a big array shows its first numbers and a
+    summary (``[50×10: 0.1 0.2 0.3 …; min −0.1, max 0.3, mean 0.01, norm 1.2]``)."""
+    if is_small(value):
+        return fmt_short(value)
+    corner = " ".join(fmt_num(v) for v in value.reshape(-1)[:3].tolist())
+    return say("array.summary", shape=shape_text(value.shape), corner=corner, stats=array_stats(value))
+
+
+def array_stats(value: Any) -> str:
+    """``min −0.1, max 0.3, mean 0.01, norm 1.2``: what a grid of a big array leaves out."""
+    numbers = {k: fmt_num(float(f(value))) for k, f in _STATS.items()}
+    return say("array.stats", **numbers)
+
+
+_STATS = {
+    "min": lambda a: a.min(),
+    "max": lambda a: a.max(),
+    "mean": lambda a: a.mean(),
+    "norm": lambda a: (a * a).sum() ** 0.5,
+}
+
+
+def total_text(total: Any, parts: list[Any]) -> str:
+    """A leaf's gradient: ``7 = 6 + 1`` when several scalar parts make it, else its value."""
+    if len(parts) > 1 and all(type(p) is float for p in parts):
+        return f"{fmt_num(total)} = " + " + ".join(group(fmt_num(p)) for p in parts)
+    return value_text(total)
+
+
+def gradient_parts(trace: Trace, name: str) -> list[Any]:
+    """What each node reading *name* sent back to it, in forward order (as the graph draws them)."""
+    sent = {
+        step.node: step.downstream[name]
+        for step in trace.steps
+        if isinstance(step, BackwardStep) and name in step.downstream
+    }
+    return [sent[node] for node in trace.graph.consumers().get(name, ()) if node in sent]
 
 
 # --- what a backward step sends ---------------------------------------------------------------
@@ -139,18 +180,17 @@ class Sent:
     grad: Any
 
 
-def upstream_text(step: BackwardStep, graph: Graph, digits: int = 12) -> str:
+def upstream_text(step: BackwardStep, graph: Graph) -> str:
     """``1`` for the output; ``1.1 from price + 0.3 from z = 1.4`` on fan-out."""
     if len(step.contributions) <= 1:
-        return short(step.upstream, digits)
+        return short(step.upstream)
     parts = " + ".join(
-        say("fan_out.part", value=short(c.grad, digits), name=graph.display(c.source))
-        for c in step.contributions
+        say("fan_out.part", value=short(c.grad), name=graph.display(c.source)) for c in step.contributions
     )
-    return f"{parts} = {short(step.upstream, digits)}"
+    return f"{parts} = {short(step.upstream)}"
 
 
-def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | None = None) -> list[Sent]:
+def sent_items(graph: Graph, step: BackwardStep, out: str | None = None) -> list[Sent]:
     """What each differentiable input receives; *out* names the node in formulas (default:
     its own name, as in ``∂L/∂apple = ∂L/∂apple_price × apple_num``; the app passes ``y``)."""
     node = graph.node(step.node)
@@ -165,9 +205,9 @@ def sent_items(graph: Graph, step: BackwardStep, digits: int = 12, out: str | No
         local = step.local.get(input_id) if step.local is not None else None
         grad = step.downstream[input_id]
         if local is not None and type(local) is float and type(step.upstream) is float:
-            arithmetic = f"{short(step.upstream, digits)} × {short(local, digits)} = {short(grad, digits)}"
+            arithmetic = f"{short(step.upstream)} × {short(local)} = {short(grad)}"
         else:
-            arithmetic = short(grad, digits)
+            arithmetic = short(grad)
         if len(positions) > 1 and rhs is not None:  # a value used twice: its local derivatives add
             sent = f"∂L/∂{out} × ({rhs})"
         else:
@@ -202,22 +242,24 @@ def _summed(formulas) -> str | None:
     return " + ".join(parts) if len(parts) > 1 else parts[0]
 
 
-def backward_summary(graph: Graph, step: BackwardStep, digits: int = 4) -> str:
+def backward_summary(graph: Graph, step: BackwardStep) -> str:
     """One line: ``apple_price: 1.1 → apple 2.2, apple_num 110``."""
-    sent = ", ".join(f"{s.name} {short(s.grad, digits)}" for s in sent_items(graph, step, digits))
-    head = f"{graph.display(step.node)}: {short(step.upstream, digits)}"
+    sent = ", ".join(f"{s.name} {short(s.grad)}" for s in sent_items(graph, step))
+    head = f"{graph.display(step.node)}: {short(step.upstream)}"
     return f"{head} → {sent}" if sent else head
 
 
-def forward_summary(graph: Graph, step: ForwardStep, digits: int = 4) -> str:
-    return f"{graph.display(step.node)} = {short(step.value, digits)}"
+def forward_summary(graph: Graph, step: ForwardStep) -> str:
+    return f"{graph.display(step.node)} = {short(step.value)}"
 
 
 def gradient_table(trace: Trace) -> list[tuple[str, str]]:
     """(name, gradient) for every differentiable leaf, in file order."""
     graph = trace.graph
     return [
-        (graph.display(name), fmt_value(trace.grads[name])) for name in graph.leaves if name in trace.grads
+        (graph.display(name), total_text(trace.grads[name], gradient_parts(trace, name)))
+        for name in graph.leaves
+        if name in trace.grads
     ]
 
 

@@ -37,7 +37,7 @@ class Focus(NamedTuple):
     lines: list[Line]
 
 
-def focus(session: Session, digits: int) -> Focus:
+def focus(session: Session) -> Focus:
     graph = session.trace.graph
     node_id = session.focus_node
     if node_id is None:
@@ -45,10 +45,10 @@ def focus(session: Session, digits: int) -> Focus:
     if node_id in graph.leaves:
         return Focus(graph.display(node_id), _leaf_lines(session, node_id))
     node = graph.node(node_id)
-    return Focus(f"{node.display} ({node.op.symbol})", _node_lines(session, node_id, digits))
+    return Focus(f"{node.display} ({node.op.symbol})", _node_lines(session, node_id))
 
 
-def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
+def _node_lines(session: Session, node_id: str) -> list[Line]:
     graph = session.trace.graph
     node = graph.node(node_id)
     lines = []
@@ -59,17 +59,17 @@ def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
     if forward is None:
         lines.append(Line("note", "not_computed", {"step": session.forward_at[node_id]}, gap=True))
         return lines
-    forward_lines = _forward_lines(session, forward, digits)
+    forward_lines = _forward_lines(session, forward)
     backward = session.backward_step_of(node_id)
     if backward is None:
         lines += forward_lines
         if node_id in session.backward_at:
-            lines.append(_waiting_line(session, node_id, digits))
+            lines.append(_waiting_line(session, node_id))
         elif session.phase in ("BACKWARD", "DONE"):
             lines.append(Line("note", "no_gradient_flows", {}, gap=True))
         return lines
     # in the backward pass what just happened comes first: what the node sends back
-    backward_lines = _backward_lines(session, backward, digits)
+    backward_lines = _backward_lines(session, backward)
     lines.append(backward_lines[0]._replace(gap=True))
     lines += backward_lines[1:]
     if not step_is_finite(backward):
@@ -80,7 +80,7 @@ def _node_lines(session: Session, node_id: str, digits: int) -> list[Line]:
     return lines + forward_lines
 
 
-def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[Line]:
+def _forward_lines(session: Session, forward: ForwardStep) -> list[Line]:
     graph = session.trace.graph
     node = graph.node(forward.node)
     lines = []
@@ -90,9 +90,7 @@ def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[
     for message, args in intermediates(graph, forward):
         lines.append(Line("input", message, {**args, "value": Shown(args["value"])}))
     if type(forward.value) is float and all(type(v) is float for v in forward.inputs.values()):
-        lines.append(
-            Line("arithmetic", "arithmetic", {"arithmetic": forward_numbers(graph, forward, digits)})
-        )
+        lines.append(Line("arithmetic", "arithmetic", {"arithmetic": forward_numbers(graph, forward)}))
     else:
         lines.append(Line("input", "input", {"name": node.display, "value": Shown(forward.value)}))
     lines[0] = lines[0]._replace(gap=True)
@@ -102,7 +100,7 @@ def _forward_lines(session: Session, forward: ForwardStep, digits: int) -> list[
     return lines
 
 
-def _waiting_line(session: Session, node_id: str, digits: int) -> Line:
+def _waiting_line(session: Session, node_id: str) -> Line:
     """Before a node's backward step: what it has received so far, and when it sends it on."""
     graph = session.trace.graph
     step = session.backward_at[node_id]
@@ -111,7 +109,7 @@ def _waiting_line(session: Session, node_id: str, digits: int) -> Line:
         return Line("note", "not_sent_yet", {"step": step}, gap=True)
     total = _sum_of(arrived)
     names = ", ".join(graph.display(c) for c, _ in arrived)
-    value = Shown(short(total, digits) if type(total) is float else total, "grad")
+    value = Shown(short(total) if type(total) is float else total, "grad")
     args = {"name": out_name(graph, graph.node(node_id)), "value": value, "names": names, "step": step}
     return Line("received_so_far", "received_so_far", args, gap=True)
 
@@ -121,7 +119,7 @@ def _sum_of(arrived: list[tuple[str, Any]]) -> Any:
     return arrived[0][1] if len(arrived) == 1 else sum(g for _, g in arrived)
 
 
-def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[Line]:
+def _backward_lines(session: Session, step: BackwardStep) -> list[Line]:
     graph = session.trace.graph
     node = graph.node(step.node)
     lines = []
@@ -129,7 +127,7 @@ def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[L
         lines.append(Line("start_backward", "backward.starts_here", {"name": graph.display(graph.output)}))
     upstream = {"name": out_name(graph, node), "output": graph.display(graph.output)}
     if type(step.upstream) is float:
-        upstream["value"] = Shown(upstream_text(step, graph, digits), "grad")
+        upstream["value"] = Shown(upstream_text(step, graph), "grad")
     else:
         upstream["value"] = Shown(step.upstream, "grad")
     lines.append(Line("upstream", "upstream", upstream))
@@ -138,10 +136,10 @@ def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[L
     if type(step.upstream) is not float and len(step.contributions) > 1:
         sources = ", ".join(graph.display(c.source) for c in step.contributions)
         lines.append(Line("fan_out", "upstream.sum_of", {"names": sources}))
-    for item in sent_items(graph, step, digits):
+    for item in sent_items(graph, step):
         lines.append(Line("send_to", "send_to", {"name": item.name}, gap=True))
         if item.local_formula:
-            lines.append(_local_line(item, step, digits))
+            lines.append(_local_line(item, step))
         lines.append(Line("sent", "sent", {"formula": item.sent_formula}))
         value = item.arithmetic if type(item.grad) is float else item.grad
         lines.append(Line("sent_value", "sent.value", {"value": Shown(value, "grad")}))
@@ -150,11 +148,11 @@ def _backward_lines(session: Session, step: BackwardStep, digits: int) -> list[L
     return lines
 
 
-def _local_line(item, step: BackwardStep, digits: int) -> Line:
+def _local_line(item, step: BackwardStep) -> Line:
     if item.local is None:
         broadcast = "local.broadcast" if step.local is not None else None
         return Line("local", "local", {"formula": item.local_formula}, broadcast)
-    if type(item.local) is float and item.local_formula.endswith(f"= {fmt_num(item.local, digits)}"):
+    if type(item.local) is float and item.local_formula.endswith(f"= {fmt_num(item.local)}"):
         return Line("local", "local", {"formula": item.local_formula})  # "∂y/∂a = 1", not "= 1 = 1"
     return Line("local", "local.value", {"formula": item.local_formula, "value": Shown(item.local)})
 
@@ -181,28 +179,29 @@ def _leaf_lines(session: Session, name: str) -> list[Line]:
         if session.phase == "DONE" and name in session.trace.grads:
             total = Shown(session.trace.grads[name], "grad")
             lines.append(Line("leaf_from", "leaf.total", {"name": leaf.display, "value": total}))
+            lines.append(Line("fan_out", "upstream.l_is", {"output": graph.display(graph.output)}))
         if complete:
             lines += _chain_lines(session, name)
     return lines
 
 
-def _chain_lines(session: Session, name: str, digits: int = 6) -> list[Line]:
+def _chain_lines(session: Session, name: str) -> list[Line]:
     """The chain rule for an input, path by path, once its gradient is complete."""
-    paths = chain_paths(session.trace, session.consumers, session.backward_at, name, digits)
+    paths = chain_paths(session.trace, session.consumers, session.backward_at, name)
     if not paths:
         return []
     graph = session.trace.graph
     names = {"out": group(graph.display(graph.output)), "name": group(graph.display(name))}
     lines = [Line("received", "chain.heading", {}, gap=True)]
     for k, path in enumerate(paths, start=1):
-        product = short(path.product, digits)
+        product = short(path.product)
         value = Shown(product if "·" not in path.numbers else f"{path.numbers} = {product}", "grad")
         message = "chain.path" if len(paths) == 1 else "chain.path.numbered"
         lines.append(Line("leaf_from", message, {**names, "formula": path.formula, "value": value, "k": k}))
     if len(paths) > 1:
         total = sum(p.product for p in paths)
-        parts = " + ".join(short(p.product, digits) for p in paths)
-        value = Shown(f"{parts} = {short(total, digits)}", "grad")
+        parts = " + ".join(short(p.product) for p in paths)
+        value = Shown(f"{parts} = {short(total)}", "grad")
         lines.append(Line("leaf_from", "chain.sum", {**names, "value": value}))
     return lines
 
@@ -225,6 +224,7 @@ class LeafGradient(NamedTuple):
     name: str  # the leaf's label or id
     value: Any  # the sum of what has arrived (None: nothing yet)
     complete: bool  # every consumer has sent its part
+    parts: tuple[Any, ...] = ()  # what each consumer sent, in the order they were drawn
 
 
 def leaf_gradients(session: Session) -> list[LeafGradient]:
@@ -236,5 +236,6 @@ def leaf_gradients(session: Session) -> list[LeafGradient]:
             arrived, complete = session.received(name)
             # once every part is in, the total the engine made; before, what has arrived
             value = session.trace.grads[name] if complete else (_sum_of(arrived) if arrived else None)
-            rows.append(LeafGradient(graph.display(name), value, complete))
+            parts = tuple(grad for _, grad in arrived)
+            rows.append(LeafGradient(graph.display(name), value, complete, parts))
     return rows

@@ -27,7 +27,6 @@ def chain_paths(
     consumers: Mapping[str, list[str]],
     backward_at: Mapping[str, int],
     leaf: str,
-    digits: int,
 ) -> list[ChainPath] | None:
     """Each path from *leaf* to the output as a product, or None when a local derivative on the
     way is not a single number (arrays, dot products) or the paths are too many or too long.
@@ -66,6 +65,6 @@ def chain_paths(
         product = 1.0
         for d in factors:
             product *= d
-        numbers = " · ".join(group(fmt_num(d, digits)) for d in factors)
+        numbers = " · ".join(group(fmt_num(d)) for d in factors)
         found.append(ChainPath(" · ".join(names), numbers, product))
     return found

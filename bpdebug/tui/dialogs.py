@@ -14,9 +14,9 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bpdebug.formats.bundled import BundledGraph, bundled_graphs
-from bpdebug.support.formatting import cell_width, fmt_value, pad_cells, paragraphs
+from bpdebug.support.formatting import cell_width, pad_cells, paragraphs
 from bpdebug.support.gcpause import freeze_live_objects
-from bpdebug.teach.explain import Shown
+from bpdebug.teach.explain import Shown, total_text, value_text
 from bpdebug.teach.focus import LeafGradient, leaf_gradients
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
@@ -127,7 +127,7 @@ class GradientsScreen(ModalScreen):
     def _value(row: LeafGradient) -> str:
         if row.value is None:
             return f"[dim]{esc(say('ui.gradients.not_yet'))}[/]"
-        text = fmt_value(row.value)
+        text = total_text(row.value, list(row.parts)) if row.complete else value_text(row.value)
         if not row.complete:
             return f"[$text-warning]{esc(say('ui.gradients.so_far', value=text))}[/]"
         return f"[b $text-warning]{esc(text)}[/]"

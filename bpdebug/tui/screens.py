@@ -16,6 +16,7 @@ from bpdebug.support.formatting import cell_width
 from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
+from bpdebug.tui.arrangement import NARROW, arrange
 from bpdebug.tui.dialogs import GradientsScreen, HelpScreen, StartScreen
 from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
 from bpdebug.tui.widgets.bars import KeyBar, StatusLine
@@ -26,13 +27,13 @@ from bpdebug.tui.widgets.steps import StepsView
 
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 
+
 class DebuggerScreen(Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
-        (100, "-wide"),
-        (160, "-very-wide"),
+        (NARROW, "-wide"),
     ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,6 +93,7 @@ class DebuggerScreen(Screen):
         self.query_one("#graph-panel", Panel).set_title(say("ui.panel.graph"))
         self.query_one("#steps-panel", Panel).set_title(say("ui.panel.steps"))
         self.graph_view.focus()
+        self.arrange_panels()
         self.update_view(follow=False)
         self.call_after_refresh(freeze_live_objects)
 
@@ -123,6 +125,32 @@ class DebuggerScreen(Screen):
     def on_resize(self) -> None:
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
         self.set_class(small, "-too-small")
+        self.arrange_panels()
+
+    def arrange_panels(self) -> None:
+        """The graph takes width first (see arrangement.py); the stylesheet has the rest."""
+        styles = self.styles
+        if self.has_class("-graph-only"):  # the stylesheet's one column
+            styles.grid_columns = styles.grid_rows = None
+            return
+        width, height = self.app.size
+        # lanes wide enough for small arrays' numbers where the graph still fits, else narrower
+        for choice in self.graph_view.choices:
+            drawn = choice[1]
+            plan = arrange(width, height, drawn.width, drawn.height + 1)  # a blank row below
+            if plan.graph_fits:
+                break
+        self.graph_view.show_layout(*choice)
+        self.set_class(plan.mode == "below", "-below")
+        if plan.mode == "beside":
+            styles.grid_columns = f"1fr {plan.inspector_width}"
+            styles.grid_rows = None
+        elif plan.mode == "below":
+            styles.grid_columns = f"1fr {plan.steps_width}"
+            styles.grid_rows = f"1 {plan.graph_rows} 1fr"
+        else:  # stacked: as the stylesheet's -narrow says
+            styles.grid_columns = None
+            styles.grid_rows = None
 
     # --- one place that redraws after the cursor or the selection moves ---------------------
     def update_view(self, follow: bool = True) -> None:
@@ -225,6 +253,7 @@ class DebuggerScreen(Screen):
         """The graph alone on the screen, for a projector; again, every panel."""
         alone = not self.has_class("-graph-only")
         self.set_class(alone, "-graph-only")
+        self.arrange_panels()
         if alone:
             self.graph_view.focus()
         self.call_after_refresh(self.graph_view.follow, self.session.focus_node)

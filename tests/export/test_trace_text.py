@@ -48,6 +48,24 @@ def test_every_backward_step_says_what_it_sends_with_the_same_explanations(name:
 
 def test_softmax_with_loss_shows_its_y_and_n_and_sends_y_minus_t_over_n() -> None:
     text = table("softmax_with_loss")
-    assert "y = softmax(x) = [2×3: 0.01821, 0.2452, 0.7366, …]" in text
+    assert "y = softmax(x) = [[0.01821 0.2452 0.7366] [0.5465 0.3315 0.122]]" in text
     assert "N = 2, the number of samples in the batch" in text
     assert "→ x: ∂L/∂x = ∂L/∂loss × (y − t) / N" in text
+
+
+def test_arrays_are_written_out_small_and_summarised_big() -> None:
+    relu = table("relu")
+    assert "y = max(0, x) = max(0, [[1 -0.5] [-2 3]]) = [[1 0] [0 3]]" in relu
+    assert "∂L/∂x  [[0.5 0] [0 2]]" in relu  # the switch: x's negative entries get 0
+    mnist = table("mnist_784_50_10")
+    assert "= [100×50: " in mnist and "min " in mnist and "norm " in mnist
+
+
+def test_a_gradient_made_of_parts_is_written_as_their_sum() -> None:
+    graph = bpdebug.loads(
+        'output = "y"\n[inputs]\nx = 3\n[[nodes]]\nid = "sq"\nop = "mul"\ninputs = ["x", "x"]\n'
+        '[[nodes]]\nid = "y"\nop = "add"\ninputs = ["sq", "x"]\n'
+    )
+    out = io.StringIO()
+    print_trace(bpdebug.run(graph), out)
+    assert "∂L/∂x  7 = 6 + 1" in out.getvalue()

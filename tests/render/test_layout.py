@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import bpdebug
 from bpdebug.formats.bundled import bundled_graphs
 from bpdebug.formats.generated import random_scalar_graph
-from bpdebug.render.layout import Box, Lane, Layout, Run, layout
+from bpdebug.render.layout import Box, Lane, Layout, Run, Total, W, layout
 from bpdebug.render.paint import row_text
 from bpdebug.support.formatting import cell_width
 
@@ -20,6 +20,9 @@ class NoLabels:
 
     def grad(self, edge: tuple[str, str]) -> str | None:
         return "1"
+
+    def total(self, total: Total) -> str | None:
+        return "2 = 1 + 1"
 
 
 BUNDLED = [g.name for g in bundled_graphs()]
@@ -63,6 +66,33 @@ def check_layout(lay: Layout, graph: bpdebug.Graph) -> None:
 def test_bundled_graphs_lay_out_cleanly(name: str) -> None:
     graph = bpdebug.load(name)
     check_layout(layout(graph, 8), graph)
+
+
+def gradients_on_arrival_rows(lay: Layout) -> list[tuple[str, int]]:
+    """Nodes whose gradient is written on a row where another edge's line arrives from the
+    left and turns, just before the node: read along the row, it is that edge's gradient."""
+    found = []
+    for (source, _), lane in lay.lanes.items():
+        box = lay.boxes[source]
+        if box.is_leaf:
+            continue
+        row = lane.y + 1
+        joints = lay.joints_between(row, box.x - 6, box.x)
+        if any(bits & W for bits, _ in joints.values()):
+            found.append((source, row))
+    return found
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_no_gradient_sits_on_a_row_another_edge_arrives_on(name: str) -> None:
+    assert gradients_on_arrival_rows(layout(bpdebug.load(name), 6)) == []
+
+
+def test_problem2_orange_price_gradient_is_not_on_orange_num_row() -> None:
+    lay = layout(bpdebug.load("problem2"), 6)
+    gradient_row = lay.lanes[("orange_price", "all_price")].y + 1
+    assert gradient_row != lay.lanes[("orange_num", "orange_price")].y
+    assert gradient_row != lay.lanes[("orange", "orange_price")].y
 
 
 def test_small_graphs_put_every_named_leaf_first_like_the_book() -> None:
@@ -130,6 +160,9 @@ def test_labels_never_spill_out_of_their_lane() -> None:
             return "[0 0.1]"
 
         def grad(self, edge: tuple[str, str]) -> str:
+            return "1"
+
+        def total(self, total: Total) -> str:
             return "1"
 
     for width in range(4, 14):

@@ -22,13 +22,13 @@ def plain(line) -> str:
 def bpdebug_num(value) -> str:
     from bpdebug.support.formatting import fmt_num
 
-    return fmt_num(value, 6) if type(value) is float else "[array]"
+    return fmt_num(value) if type(value) is float else "[array]"
 
 
 def at(step: int, name: str = "problem2") -> list:
     session = Session(bpdebug.run(bpdebug.load(name)))
     session.go(step)
-    return focus(session, 6)
+    return focus(session)
 
 
 def test_the_start_names_the_keys_and_the_graph() -> None:
@@ -65,7 +65,7 @@ def test_a_leaf_lists_the_gradients_it_received() -> None:
     session = Session(bpdebug.run(bpdebug.load("problem2")))
     session.to_end()
     session.select("tax")
-    _, lines = focus(session, 6)
+    _, lines = focus(session)
     said = [plain(line) for line in lines]
     assert said[:2] == ["tax", "value = 1.1"] and "from price: 650" in said and "∂L/∂tax = 650" in said
 
@@ -74,7 +74,7 @@ def test_a_node_whose_gradient_has_arrived_says_so_before_its_own_step() -> None
     session = Session(bpdebug.run(bpdebug.load("problem2")))
     session.go(5)  # price has sent 1.1 to all_price; all_price's own step is 6
     session.select("all_price")
-    _, lines = focus(session, 6)
+    _, lines = focus(session)
     said = [plain(line) for line in lines]
     assert "received ∂L/∂all_price = 1.1 from price; sends it on at step 6" in said
     assert not any("not sent back yet" in line for line in said)
@@ -92,7 +92,7 @@ def test_names_are_the_nodes_own_and_l_is_said() -> None:
 def test_a_label_that_is_its_own_formula_is_not_written_twice() -> None:
     session = Session(bpdebug.run(bpdebug.load("sigmoid_nodes")))
     session.go(2)  # exp(−x), labelled with its formula
-    _, lines = focus(session, 6)
+    _, lines = focus(session)
     assert plain(lines[0]) == "exp_neg_x = exp(−x)"
 
 
@@ -103,12 +103,12 @@ def test_a_value_used_twice_adds_its_local_derivatives() -> None:
     )
     session = Session(bpdebug.run(graph))
     session.go(4)  # sq's backward step
-    said = [plain(line) for line in focus(session, 6).lines]
+    said = [plain(line) for line in focus(session).lines]
     assert "∂sq/∂x = x + x = 6" in said  # never "= x = 6"
     assert "∂L/∂x = ∂L/∂sq × (x + x)" in said and "= 1 × 6 = 6" in said
     session.to_end()
     session.select("x")
-    said = [plain(line) for line in focus(session, 6).lines]
+    said = [plain(line) for line in focus(session).lines]
     assert "from out: 1" in said and "from sq: 6" in said and "∂L/∂x = 7" in said
 
 
@@ -116,7 +116,7 @@ def chain_of(name: str, leaf: str, graph=None) -> list[str]:
     session = Session(bpdebug.run(graph or bpdebug.load(name)))
     session.to_end()
     session.select(leaf)
-    said = [plain(line) for line in focus(session, 6).lines]
+    said = [plain(line) for line in focus(session).lines]
     return said[said.index("the chain rule, path by path") + 1 :]
 
 
@@ -143,7 +143,7 @@ def test_arrays_get_no_chain_of_numbers() -> None:
     session = Session(bpdebug.run(bpdebug.load("two_layer")))
     session.to_end()
     session.select(next(iter(session.trace.grads)))
-    assert all(line.message != "chain.heading" for line in focus(session, 6).lines)
+    assert all(line.message != "chain.heading" for line in focus(session).lines)
 
 
 def test_softmax_with_loss_shows_the_y_of_y_minus_t() -> None:
@@ -151,7 +151,7 @@ def test_softmax_with_loss_shows_the_y_of_y_minus_t() -> None:
 
     session = Session(bpdebug.run(bpdebug.load("softmax_with_loss")))
     session.go(1)
-    lines = focus(session, 6).lines
+    lines = focus(session).lines
     y_line = next(line for line in lines if line.message == "intermediate.softmax_with_loss.y")
     y = y_line.args["value"].value
     x = session.trace.values["x"]

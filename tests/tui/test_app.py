@@ -384,7 +384,7 @@ async def test_an_input_can_be_selected_but_takes_no_breakpoint() -> None:
 
 
 async def test_shift_arrows_scroll_the_graph_sideways_and_the_border_names_them() -> None:
-    app = BpdebugApp(bpdebug.load("sigmoid_nodes"))
+    app = BpdebugApp(bpdebug.loads(random_scalar_graph(60, seed=1)))  # wider than the screen
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("end")
         view = app.screen.graph_view
@@ -394,3 +394,57 @@ async def test_shift_arrows_scroll_the_graph_sideways_and_the_border_names_them(
         assert view.scroll_x > 0 and app.screen.session.cursor == cursor  # scrolled, did not step
         await pilot.press("shift+left")
         assert view.scroll_x == 0
+
+
+TWICE = """
+title = "x used twice"
+output = "y"
+[inputs]
+x = 3
+[[nodes]]
+id = "sq"
+op = "mul"
+inputs = ["x", "x"]
+[[nodes]]
+id = "y"
+op = "add"
+inputs = ["sq", "x"]
+"""
+
+
+async def test_an_input_used_twice_shows_its_total_with_its_parts() -> None:
+    from bpdebug.tui.dialogs import GradientsScreen
+
+    app = BpdebugApp(bpdebug.loads(TWICE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "n")  # y has sent x its 1; sq has not sent its 6 yet
+        assert "◀ 7" not in graph_text(app)
+        await pilot.press("n")
+        assert "◀ 7 = 6 + 1" in graph_text(app)  # in the order the graph draws x's edges
+        await pilot.press("r")
+        assert isinstance(app.screen, GradientsScreen)
+        assert "7 = 6 + 1" in str(app.screen.query_one("Static").render())
+        await pilot.press("escape", "p")
+        assert "◀ 7" not in graph_text(app)  # stepping back takes the total away again
+
+
+def label_styles(app, text: str) -> list:
+    """The styles of the graph's segments that show *text*, on the rows in view."""
+    view = debugger(app).graph_view
+    found = []
+    for y in range(view.size.height):
+        for segment in view.render_line(y):
+            if text in segment.text:
+                found.append(segment.style)
+    return found
+
+
+async def test_what_a_step_just_wrote_stands_out_by_more_than_bold() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f")  # price = 715 was just computed
+        assert [style.reverse for style in label_styles(app, "715")] == [True]
+        assert not any(style.reverse for style in label_styles(app, "650"))  # computed before
+        await pilot.press("n")  # price sends 1.1 and 650 back: the gradients are the news now
+        assert not any(style.reverse for style in label_styles(app, "715"))
+        assert any(style.reverse for style in label_styles(app, "◀ 650"))

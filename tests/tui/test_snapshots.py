@@ -33,6 +33,11 @@ CASES = {
     "two_layer_backward_80x24": ("two_layer", (80, 24), ["f", "n", "n"]),
     "problem2_graph_only_80x24": ("problem2", (80, 24), ["end", "z"]),
     "problem2_gradients_80x24": ("problem2", (80, 24), ["f", "n", "n", "r"]),
+    # a classroom screen: the graph takes the width, the inspector and the steps go below it
+    "problem2_done_100x30": ("problem2", (100, 30), ["end"]),
+    "two_layer_done_100x30": ("two_layer", (100, 30), ["end"]),
+    # small arrays written out on the edges: the switch is visible
+    "relu_backward_120x40": ("relu", (120, 40), ["f", "n", "n", "n"]),
 }
 
 

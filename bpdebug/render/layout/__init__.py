@@ -23,6 +23,7 @@ from bpdebug.render.layout.model import (
     N,
     Run,
     S,
+    Total,
     W,
     symbol_text,
 )
@@ -42,15 +43,16 @@ def layout(graph: Graph, label_width: int, leaves_left: bool | None = None) -> L
         layered = layers(graph, leaves_left)
         ordered = order(layered, len(graph.nodes))
         placed = rows(graph, layered, ordered, lane_width, leaves_left)
-        return routes(layered, placed, lane_width, label_width, dense=len(graph.nodes) > SWEEP_NODES)
+        dense = len(graph.nodes) > SWEEP_NODES
+        return routes(layered, placed, placed.lane_width, label_width, dense, small=leaves_left)
 
 
-def label_width_for(texts: Callable[[], list[str]], cap: int = 14) -> int:
+def label_width_for(texts: Callable[[], list[str]], cap: int = 20) -> int:
     """The lane label width: the widest text, within [3, cap]."""
     return max(3, min(cap, max((cell_width(t) for t in texts()), default=3)))
 
 
 __all__ = [
-    "BOX_CHARS", "MAX_CAPTION", "Box", "E", "Edge", "Lane", "Layout", "N", "Run", "S", "W",
+    "BOX_CHARS", "MAX_CAPTION", "Box", "E", "Edge", "Lane", "Layout", "N", "Run", "S", "Total", "W",
     "label_width_for", "layout", "symbol_text",
 ]  # fmt: skip

@@ -64,13 +64,28 @@ class Run:
     width: int
 
 
+@dataclass(frozen=True, slots=True)
+class Total:
+    """Where a leaf used more than once writes its total gradient and its parts
+    (``◀ 7 = 6 + 1``), on the row below its last edge; *edges* in the order they are drawn."""
+
+    leaf: str
+    edges: tuple[Edge, ...]
+    x: int
+    y: int
+    width: int
+
+
+Item = Box | Lane | Run | Total
+
+
 @dataclass
 class Layout:
     width: int
     height: int
     boxes: dict[str, Box]
     lanes: dict[Edge, Lane]
-    rows: dict[int, list[Box | Lane | Run]]  # what starts on each row (lanes on their value row)
+    rows: dict[int, list[Item]]  # what starts on each row (lanes on their value row)
     # corners and verticals: row -> col -> (direction bits, edges); a Run through one adds E|W
     cells: dict[int, dict[int, list]]  # [bits, set of edges]
     label_width: int
@@ -86,8 +101,9 @@ class Layout:
     # highlighted, so a step changes the rows where its edges run across, not their height
     dense: bool = False
     _across_rows: dict[Edge, list[int]] | None = field(default=None, repr=False)
+    totals: dict[str, Total] = field(default_factory=dict)  # leaf -> where its total is written
 
-    def items_between(self, row: int, x0: int, x1: int) -> list[Box | Lane | Run]:
+    def items_between(self, row: int, x0: int, x1: int) -> list[Item]:
         """The items of *row* that reach into columns x0..x1-1 (rows are sorted by x)."""
         items = self.rows.get(row)
         if not items:
@@ -144,6 +160,9 @@ class Layout:
                 for item in items:
                     if isinstance(item, (Lane, Run)):
                         across[item.edge].append(row)
+                    elif isinstance(item, Total):
+                        for edge in item.edges:
+                            across[edge].append(row)
             self._across_rows = dict(across)
         ranges = []
         box = self.boxes.get(node)

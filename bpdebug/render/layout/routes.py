@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bpdebug.render.layout.layers import Layers
-from bpdebug.render.layout.model import MAX_CAPTION, Box, E, Edge, Lane, Layout, N, Run, S, W
+from bpdebug.render.layout.model import MAX_CAPTION, Box, E, Edge, Item, Lane, Layout, N, Run, S, Total, W
 from bpdebug.render.layout.rows import Rows
 
 
@@ -18,7 +18,7 @@ class _Canvas:
     """The drawing primitives a route is made of, collected by row and column."""
 
     def __init__(self) -> None:
-        self.rows: dict[int, list[Box | Lane | Run]] = defaultdict(list)
+        self.rows: dict[int, list[Item]] = defaultdict(list)
         self.cells: dict[int, dict[int, list]] = defaultdict(dict)  # row -> col -> [bits, edges]
         self.vlines: dict[int, list[tuple[int, int, Edge]]] = defaultdict(list)  # col -> (rows, edge)
         self.spans: dict[Edge, list[int]] = {}
@@ -50,11 +50,14 @@ class _Canvas:
             span[1] = max(span[1], last)
 
 
-def routes(layered: Layers, placed: Rows, lane_width: int, label_width: int, dense: bool) -> Layout:
+def routes(
+    layered: Layers, placed: Rows, lane_width: int, label_width: int, dense: bool, small: bool
+) -> Layout:
     x_of_layer, width, jog_targets = _columns(layered, placed, lane_width)
     canvas = _Canvas()
     boxes: dict[str, Box] = {}
     lanes: dict[Edge, Lane] = {}
+    totals: dict[str, Total] = {}
     texts, col_width, y_of, all_ports = placed.texts, placed.col_width, placed.y_of, placed.ports
     rows, edges_of = canvas.rows, canvas.edges_of
     for item, layer in layered.layer_of.items():
@@ -87,7 +90,13 @@ def routes(layered: Layers, placed: Rows, lane_width: int, label_width: int, den
             else:
                 jog = lane_x + lane_width + jog_targets[layer + 1].get(b, 0)
                 _reach(canvas, row, lane_x + lane_width, jog, x_of_layer[layer + 1], y_of[b], edge)
+        if len(ports) > 1 and placed.is_leaf(item):
+            row = y + 2 * len(ports)
+            totals[item] = Total(
+                item, tuple(edge for _, edge, _ in ports), x0, row, split + 1 + lane_width - x0
+            )
 
+    _place_totals(totals, canvas, lanes, widen=small)
     height = max((placed.y_of[i] + placed.height(i) for i in layered.layer_of), default=1)
     for row in rows.values():
         row.sort(key=lambda item: item.x)
@@ -97,8 +106,36 @@ def routes(layered: Layers, placed: Rows, lane_width: int, label_width: int, den
     spans = {edge: (a, b) for edge, (a, b) in canvas.spans.items()}
     return Layout(
         width, height, boxes, lanes, dict(rows), dict(canvas.cells), label_width, layered.count,
-        dict(canvas.edges_of), spans, widest, dict(canvas.vlines), dense=dense,
+        dict(canvas.edges_of), spans, widest, dict(canvas.vlines), dense=dense, totals=totals,
     )  # fmt: skip
+
+
+def _place_totals(totals: dict[str, Total], canvas: _Canvas, lanes: dict[Edge, Lane], widen: bool) -> None:
+    for leaf, total in totals.items():
+        if widen:  # a big graph's totals keep to their column: widening scans the whole row
+            total = totals[leaf] = _widen(total, canvas, lanes)
+        canvas.rows[total.y].append(total)
+        for edge in total.edges:
+            canvas.touch(edge, total.y, total.y)
+
+
+MAX_TOTAL = 32  # cells: "◀ 0.4700 = 0.2350 + 0.2350" and a little more
+
+
+def _widen(total: Total, canvas: _Canvas, lanes: dict[Edge, Lane]) -> Total:
+    """Let a leaf's total reach right over the empty cells of its row, up to MAX_TOTAL."""
+    row, start = total.y, total.x + total.width
+    ends = [total.x + MAX_TOTAL]
+    ends += [item.x for item in canvas.rows.get(row, ()) if item.x >= start]
+    ends += [col for col in canvas.cells.get(row, {}) if col >= start]
+    ends += [
+        col
+        for col, spans in canvas.vlines.items()
+        if col >= start and any(a <= row <= b for a, b, _ in spans)
+    ]
+    ends += [lane.x for lane in lanes.values() if lane.y + 1 == row and lane.x >= start]  # gradient rows
+    end = min(ends) - 1  # a blank cell before whatever comes next
+    return Total(total.leaf, total.edges, total.x, row, max(total.width, end - total.x))
 
 
 def _columns(layered: Layers, placed: Rows, lane_width: int) -> tuple[list[int], int, list[dict[str, int]]]:
@@ -116,8 +153,9 @@ def _columns(layered: Layers, placed: Rows, lane_width: int) -> tuple[list[int],
     for i in range(count):
         x_of_layer[i] = x
         jogs = len(jog_targets[i + 1]) if i + 1 < count else 0
-        x += placed.col_width[i] + 1 + lane_width + jogs + 1
-    return x_of_layer, x + 2, jog_targets
+        # a line's stretch after the jogs, before the next column's box ("├─(+)")
+        x += placed.col_width[i] + 1 + lane_width + jogs + (1 if jogs else 0)
+    return x_of_layer, x + 1, jog_targets  # and a blank column after the output's arrow
 
 
 def _leave(canvas: _Canvas, split: int, row: int, k: int, ports: int, edge: Edge) -> None:

@@ -29,13 +29,20 @@ class Rows:
     ports: dict[str, list[Port]]  # item -> its ports, top to bottom
     y_of: dict[str, int]  # item -> its top row
     port_row: dict[tuple[str, str, Edge], int]  # (item, next item, edge) -> the row it leaves on
+    lane_width: int  # widened in small graphs so that no caption is cut
 
     def height(self, item: str) -> int:
-        return 2 * max(1, len(self.ports.get(item, ())))
+        """Two rows per port, and a row for the total of a leaf used more than once."""
+        ports = len(self.ports.get(item, ()))
+        return 2 * max(1, ports) + (1 if ports > 1 and self.is_leaf(item) else 0)
+
+    def is_leaf(self, item: str) -> bool:
+        text = self.texts.get(item)
+        return text is not None and text[2]
 
 
 def rows(graph: Graph, layered: Layers, ordered: Order, lane_width: int, leaves_left: bool) -> Rows:
-    texts, col_width = _texts(graph, layered, lane_width)
+    texts, col_width, lane_width = _texts(graph, layered, lane_width, widen=leaves_left)
     ports: dict[str, list[Port]] = defaultdict(list)
     for s in layered.segments:
         ports[s.source].append((s.target, s.edge, s.first))
@@ -48,7 +55,7 @@ def rows(graph: Graph, layered: Layers, ordered: Order, lane_width: int, leaves_
             edges_to[(a, b)].append(edge)
     if graph.output in layered.layer_of:
         ports[graph.output].append(("", (graph.output, ""), True))
-    placed = Rows(texts, col_width, ports, {}, {})
+    placed = Rows(texts, col_width, ports, {}, {}, lane_width)
     for column in layered.columns:
         _place(placed, column, ordered.preds, edges_to, leaves_left)
     return placed
@@ -66,14 +73,48 @@ def _place(placed: Rows, column: list[str], preds, edges_to, leaves_left: bool) 
             wanted.append(None)
     if not leaves_left:  # big graphs: pull every column towards the top, so none drifts away
         wanted = [None if w is None else w * CONTRACT for w in wanted]
-    for item, y in zip(column, pack(wanted, [placed.height(item) + 1 for item in column]), strict=True):
+    spans = [placed.height(item) + 1 for item in column]
+    ys = pack(wanted, spans)
+    _clear_gradient_rows(ys, spans, column, placed, preds, edges_to)
+    for item, y in zip(column, ys, strict=True):
         y_of[item] = y
         for k, (b, edge, _) in enumerate(ports.get(item, ())):
             port_row[(item, b, edge)] = y + 2 * k
 
 
-def _texts(graph: Graph, layered: Layers, lane_width: int) -> tuple[dict, list[int]]:
-    """What each box says (a leaf's name, a node's symbol and caption) and each column's width."""
+def _clear_gradient_rows(
+    ys: list[int], spans: list[int], column: list[str], placed: Rows, preds, edges_to
+) -> None:
+    """Move a node a row up or down where its gradient row would be a row an edge arrives on:
+    drawn after that edge's line, the gradient reads as that edge's (problem 2's orange_num)."""
+    arriving = {
+        placed.port_row[(a, item, e)]
+        for item in column
+        for a in preds.get(item, ())
+        for e in edges_to[(a, item)]
+    }
+    if not arriving:
+        return
+
+    def clear(i: int, y: int) -> bool:
+        ports = max(1, len(placed.ports.get(column[i], ())))
+        return all(y + 2 * k + 1 not in arriving for k in range(ports))
+
+    for i, item in enumerate(column):
+        if item not in placed.texts or clear(i, ys[i]):
+            continue  # a dummy carries no labels
+        for y in (ys[i] - 1, ys[i] + 1):
+            above_ok = y >= 1 and (i == 0 or ys[i - 1] + spans[i - 1] <= y)
+            below_ok = i + 1 == len(ys) or y + spans[i] <= ys[i + 1]
+            if above_ok and below_ok and clear(i, y):
+                ys[i] = y
+                break
+
+
+def _texts(graph: Graph, layered: Layers, lane_width: int, widen: bool) -> tuple[dict, list[int], int]:
+    """What each box says (a leaf's name, a node's symbol and caption), each column's width and
+    the lanes' width: in a small graph (*widen*), wide enough for every caption up to
+    MAX_CAPTION; a big graph keeps its lanes narrow and clips."""
     layer_of = layered.layer_of
     texts: dict[str, tuple[str, str, bool]] = {}
     for name, leaf in graph.leaves.items():
@@ -87,12 +128,16 @@ def _texts(graph: Graph, layered: Layers, lane_width: int) -> tuple[dict, list[i
     for node in graph.nodes:
         layer = layer_of[node.id]
         col_width[layer] = max(col_width[layer], cell_width(symbol_text(node.op.symbol)))
+    if widen:
+        for node in graph.nodes:
+            wanted = min(MAX_CAPTION, cell_width(node.display)) - col_width[layer_of[node.id]]
+            lane_width = max(lane_width, wanted)
     for node in graph.nodes:
         # the caption may reach over the lane to the right of the symbol, which is empty there
         room = min(MAX_CAPTION, col_width[layer_of[node.id]] + lane_width)
         caption = node.display if cell_width(node.display) <= room else clip(node.display, room)
         texts[node.id] = (symbol_text(node.op.symbol), caption, False)
-    return texts, col_width
+    return texts, col_width, lane_width
 
 
 def pack(wanted: list[float | None], spans: list[int], top: int = 1) -> list[int]:

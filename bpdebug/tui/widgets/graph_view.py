@@ -13,30 +13,31 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
-from bpdebug.render.layout import Edge, Layout, label_width_for, layout
+from bpdebug.render.layout import Edge, Layout, Total, label_width_for, layout
 from bpdebug.render.paint import paint_row
 from bpdebug.support.formatting import cell_width, fmt_short
+from bpdebug.teach.explain import total_text
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.styled_lines import StyledLines
 
-LABEL_DIGITS = 4
-PREVIEW = 12  # an array this short in text is shown as its numbers, not its shape
+PREVIEW = 20  # cells: a small array this short in text is shown as its numbers, not its shape
 
 
 class SessionLabels:
     """What each edge says at the cursor: values once computed, gradients once sent back."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, preview: int = PREVIEW) -> None:
         self.session = session
+        self.preview = preview  # cells a small array's numbers may take on an edge
         graph = session.trace.graph
         leaf_values = {name: leaf.value for name, leaf in graph.leaves.items()}
         self._values = {**leaf_values, **session.trace.values}
 
         @lru_cache(maxsize=65536)
         def value_text(source: str) -> str:
-            return fmt_short(self._values[source], LABEL_DIGITS, PREVIEW)
+            return fmt_short(self._values[source], self.preview)
 
         self._value_text = value_text
 
@@ -49,13 +50,23 @@ class SessionLabels:
         if not target:
             return "1" if self.session.output_grad_known() else None
         sent = self.session.sent(target, source)
-        return None if sent is None else fmt_short(sent, LABEL_DIGITS, PREVIEW)
+        return None if sent is None else fmt_short(sent, self.preview - 2)  # after "◀ "
+
+    def total(self, total: Total) -> str | None:
+        """A leaf used more than once, once every part has arrived: its total and the parts, in
+        the order its edges are drawn (``7 = 6 + 1``), or the total alone where that is too long."""
+        parts = [self.session.sent(target, source) for source, target in total.edges]
+        if any(part is None for part in parts):
+            return None
+        whole = self.session.trace.grads[total.leaf]
+        with_parts = total_text(whole, parts)  # type: ignore[arg-type]
+        return with_parts if cell_width(with_parts) <= total.width - 2 else fmt_short(whole, self.preview - 2)
 
     def all_texts(self) -> list[str]:
         """The labels the graph will show, near enough to size the lanes once: every value, and
         every gradient total (what one edge carries is a share of its value's total)."""
-        texts = [fmt_short(v, LABEL_DIGITS, PREVIEW) for v in self._values.values()]
-        texts += [f"◀ {fmt_short(g, LABEL_DIGITS, PREVIEW)}" for g in self.session.trace.grads.values()]
+        texts = [fmt_short(v, self.preview) for v in self._values.values()]
+        texts += [f"◀ {fmt_short(g, self.preview - 2)}" for g in self.session.trace.grads.values()]
         return texts
 
 
@@ -72,6 +83,7 @@ class GraphView(StyledLines, can_focus=True):
         "graph--current",
         "graph--selected",
         "graph--active",
+        "graph--new",
         "graph--breakpoint",
         "graph--bad",
     }
@@ -93,14 +105,24 @@ class GraphView(StyledLines, can_focus=True):
     def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
-        self.labels = SessionLabels(session)
-        width = label_width_for(self.labels.all_texts)
-        self.layout_: Layout = layout(session.trace.graph, width)
+        self.choices = _label_choices(session)
+        self.labels, self.layout_ = self.choices[-1]
         self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
         self._blank_looks: dict[Style, bool] = {}
         self._frame_width = 0
         self._pairs: dict[str, tuple[Style, Style]] = {}  # role -> (plain, on an active edge)
         self._pieces: dict[int, tuple] = {}  # row -> (view, visible pieces, blanks after)
+        self._fresh: tuple[tuple, tuple[str, frozenset[Edge]]] = ((), ("", frozenset()))
+
+    def show_layout(self, labels: SessionLabels, drawn: Layout) -> None:
+        """Draw the graph with these labels and this layout (one of ``choices``)."""
+        if drawn is self.layout_:
+            return
+        self.labels, self.layout_ = labels, drawn
+        self.virtual_size = Size(drawn.width, drawn.height + 1)
+        self._pieces.clear()
+        self._fresh = ((), ("", frozenset()))
+        self.refresh()
 
     def drop_styles(self) -> None:
         super().drop_styles()
@@ -218,6 +240,9 @@ class GraphView(StyledLines, can_focus=True):
                 if lane is not None:  # the value is written on the lane's row, the gradient below
                     self._pieces.pop(lane.y, None)
                     self._pieces.pop(lane.y + 1, None)
+                total = self.layout_.totals.get(edge[0])
+                if total is not None:
+                    self._pieces.pop(total.y, None)
         # the visible rows to paint again, merged into runs and refreshed in one call
         top = int(self.scroll_y)
         bottom = top + self.size.height - 1
@@ -254,6 +279,7 @@ class GraphView(StyledLines, can_focus=True):
         current = session.current_node
         focus = session.focus_node
         active = self.layout_.edges_of.get(current or "", frozenset())
+        fresh = self._fresh_labels()
         visible, rest = self._visible_pieces(y + scroll_y, x0, x1)
         blank_looks = self._blank_looks
 
@@ -278,6 +304,8 @@ class GraphView(StyledLines, can_focus=True):
                 if pair is None:
                     pair = pairs[role] = (style_of(role, ""), style_of(role, "active"))
                 style = pair[1] if active and not edges.isdisjoint(active) else pair[0]
+                if role == fresh[0] and not edges.isdisjoint(fresh[1]):
+                    style = style_of(role, "active", "new")
             # One segment per run of a style, and blanks join the run before them when they
             # would look the same in it: each segment costs its escapes in every frame.
             if gap:
@@ -295,6 +323,20 @@ class GraphView(StyledLines, can_focus=True):
             texts.append(" " * rest)
             styles.append(base)
         return Strip([Segment(t, s) for t, s in zip(texts, styles, strict=True)], x1 - x0)
+
+    def _fresh_labels(self) -> tuple[str, frozenset[Edge]]:
+        """What the step at the cursor has just written: the values on the current node's
+        edges out (forward), or the gradients on its edges in (backward), as (role, edges)."""
+        session = self.session
+        key = (session.cursor, session.current_node)
+        if self._fresh[0] != key:
+            node = session.current_node or ""
+            edges = self.layout_.edges_of.get(node, frozenset())
+            if session.cursor <= session.forward_count:
+                self._fresh = key, ("value", frozenset(e for e in edges if e[0] == node))
+            else:
+                self._fresh = key, ("grad", frozenset(e for e in edges if e[1] == node or not e[1]))
+        return self._fresh[1]
 
     def _visible_pieces(self, row: int, x0: int, x1: int) -> tuple[list[tuple], int]:
         """The row's pieces cut to the view, as (blank cells before it, text, role, ref, the
@@ -336,6 +378,21 @@ class GraphView(StyledLines, can_focus=True):
         )
         self._blank_looks[style] = known
         return known
+
+
+def _label_choices(session: Session) -> list[tuple[SessionLabels, Layout]]:
+    """The graph drawn with lanes wide enough for small arrays' numbers (relu's switch), and,
+    where that is wider, with lanes as wide as the other labels (and the arrays whose numbers
+    fit them): the screen shows the first that fits it."""
+    graph = session.trace.graph
+    labels = SessionLabels(session)
+    width = label_width_for(labels.all_texts)
+    choices = [(labels, layout(graph, width))]
+    narrow = label_width_for(SessionLabels(session, preview=0).all_texts)
+    if narrow < width:
+        labels = SessionLabels(session, preview=narrow)
+        choices.append((labels, layout(graph, label_width_for(labels.all_texts))))
+    return choices
 
 
 def _cells(text: str, start: int, end: int) -> str:

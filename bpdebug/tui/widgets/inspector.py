@@ -12,7 +12,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.visual import Visual
 
-from bpdebug.support.formatting import cell_width, fmt_num, pad_cells_left, shape_text
+from bpdebug.support.formatting import cell_width, fmt_num, is_small, pad_cells_left, shape_text
+from bpdebug.teach.explain import array_stats
 from bpdebug.teach.focus import focus
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
@@ -20,8 +21,7 @@ from bpdebug.tui.explanation_markup import esc, line_markup
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.quiet_scroll import QuietScrollView
 
-GRID_ROWS, GRID_COLS, GRID_DIGITS = 8, 6, 3
-DIGITS = 6  # significant digits for numbers in the inspector
+GRID_ROWS, GRID_COLS = 8, 6
 WRAP_CACHE = 64  # wrapped texts kept, oldest dropped first
 WRAPPED_LINES = 4096  # wrapped lines kept, oldest dropped first
 
@@ -30,30 +30,33 @@ def value_markup(value: Any, role: str = "value", width: int = 38) -> str:
     """A scalar inline; an array as its shape and a clipped grid of numbers *width* cells wide."""
     colour = "$text-success" if role == "value" else "$text-warning"
     if type(value) is float:
-        return f"[b {colour}]{fmt_num(value, DIGITS)}[/]"
+        return f"[b {colour}]{fmt_num(value)}[/]"
     # every line its own markup: the inspector parses and wraps its text line by line
     return "\n".join(f"[{colour}]{esc(line)}[/]" for line in grid(value, width).split("\n"))
 
 
 def grid(value: np.ndarray, width: int = 38) -> str:
-    """An array as its shape and a grid of at most GRID_ROWS rows, as many columns as fit."""
+    """An array as its shape and a grid of at most GRID_ROWS rows, as many columns as fit; an
+    array too big to write out also gets its summary."""
     matrix = value.reshape(1, -1) if value.ndim == 1 else value.reshape(value.shape[0], -1)
     rows, cols = matrix.shape
     sample = matrix[:GRID_ROWS, :GRID_COLS]
-    cell = max(cell_width(fmt_num(v, GRID_DIGITS)) for v in sample.reshape(-1).tolist())
+    cell = max(cell_width(fmt_num(v)) for v in sample.reshape(-1).tolist())
     fit = max(1, min(GRID_COLS, (width - 4) // (cell + 1)))
     if fit < cols and (width - 2) // (cell + 1) >= cols:  # the " …" is not needed after all
         fit = cols
     shown = matrix[:GRID_ROWS, :fit].tolist()
-    cells = [[pad_cells_left(fmt_num(v, GRID_DIGITS), cell) for v in row] for row in shown]
+    cells = [[pad_cells_left(fmt_num(v), cell) for v in row] for row in shown]
     lines = ["  " + " ".join(row) + (" …" if cols > fit else "") for row in cells]
     if rows > GRID_ROWS:
         lines.append("  ⋮")
     note = f"[{shape_text(value.shape)}]"
     if value.ndim > 2:
-        note += f" as {rows}×{cols}"
+        note += say("array.as_matrix", rows=rows, cols=cols)
     if rows > GRID_ROWS or cols > fit:
-        note += f"  (first {min(rows, GRID_ROWS)}×{min(cols, fit)})"
+        note += "  " + say("array.first", rows=min(rows, GRID_ROWS), cols=min(cols, fit))
+    if not is_small(value):
+        lines.append("  " + array_stats(value))
     return note + "\n" + "\n".join(lines)
 
 
@@ -224,7 +227,7 @@ class Inspector(QuietScrollView, can_focus=True):
 
     def text(self) -> str:
         """The inspector's text as markup (tests read it through ``Content.plain``)."""
-        title, lines = focus(self.session, DIGITS)
+        title, lines = focus(self.session)
         self._set_title(esc(title))
         return "\n".join(line_markup(line, self.markup) for line in lines)
 
