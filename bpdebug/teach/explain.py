@@ -242,15 +242,18 @@ def _summed(formulas) -> str | None:
     return " + ".join(parts) if len(parts) > 1 else parts[0]
 
 
+SUMMARY_ARRAY = 18  # cells: an array in a one-line summary, written out only up to this wide
+
+
 def backward_summary(graph: Graph, step: BackwardStep) -> str:
     """One line: ``apple_price: 1.1 → apple 2.2, apple_num 110``."""
-    sent = ", ".join(f"{s.name} {short(s.grad)}" for s in sent_items(graph, step))
-    head = f"{graph.display(step.node)}: {short(step.upstream)}"
+    sent = ", ".join(f"{s.name} {fmt_short(s.grad, SUMMARY_ARRAY)}" for s in sent_items(graph, step))
+    head = f"{graph.display(step.node)}: {fmt_short(step.upstream, SUMMARY_ARRAY)}"
     return f"{head} → {sent}" if sent else head
 
 
 def forward_summary(graph: Graph, step: ForwardStep) -> str:
-    return f"{graph.display(step.node)} = {short(step.value)}"
+    return f"{graph.display(step.node)} = {fmt_short(step.value, SUMMARY_ARRAY)}"
 
 
 def gradient_table(trace: Trace) -> list[tuple[str, str]]:
