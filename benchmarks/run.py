@@ -77,17 +77,19 @@ def main() -> int:
     rows: list[tuple[str, str, str, str, str, bool]] = []  # what, bpdebug, baseline, ratio, budget, ok
 
     start = app_cases.startup()
-    b, m = statistics.median(start["bpdebug"]), statistics.median(start["minimal"])
-    rows.append(
-        (
-            f"first frame, problem 2 (median of {app_cases.STARTS}; min–max)",
-            f"{ms(b)} ({ms(min(start['bpdebug']))}–{ms(max(start['bpdebug']))})",
-            f"minimal app {ms(m)}",
-            f"{b / m:.2f}×",
-            "≤ 1.3×",
-            b / m <= 1.3,
+    m = statistics.median(start["minimal"])
+    for name, what in (("bpdebug", "problem 2"), ("bpdebug zh", "problem 2 in Chinese")):
+        b = statistics.median(start[name])
+        rows.append(
+            (
+                f"first frame, {what} (median of {app_cases.STARTS}; min–max)",
+                f"{ms(b)} ({ms(min(start[name]))}–{ms(max(start[name]))})",
+                f"minimal app {ms(m)}",
+                f"{b / m:.2f}×",
+                "≤ 1.3×",
+                b / m <= 1.3,
+            )
         )
-    )
 
     keys = app_cases.keys_everywhere()
     base = app_cases.summary(keys["minimal"])

@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="reload the graph when its file changes (a broken file keeps the last good one)",
     )
+    parser.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="the language to speak: en or zh (default: BPDEBUG_LANG, the locale, the graph's own lang)",
+    )
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
@@ -87,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
     """Why these options cannot go together, or None."""
-    if args.list and (args.graph is not None or given - {"--list"}):
-        return "--list takes no GRAPH and no other option"
+    if args.list and (args.graph is not None or given - {"--list", "--lang"}):
+        return "--list takes no GRAPH and no other option but --lang"
     if args.graph is None and given & {"--trace", "--format", "--check", "--watch", "--samples"}:
         return "--trace, --format, --check and --watch need a GRAPH"
     if args.watch and (args.trace or args.check):
@@ -108,6 +113,15 @@ def _main(argv: list[str] | None) -> int:
     if conflict:
         print(f"bpdebug: error: {conflict} (see bpdebug --help)", file=sys.stderr)
         return EXIT_BAD_GRAPH
+    from bpdebug.support.languages import LANGUAGES, from_environment, unknown
+
+    lang = args.lang.strip().lower() if args.lang else from_environment()
+    if lang is not None and lang not in LANGUAGES:
+        print(f"bpdebug: error: {unknown(lang)}", file=sys.stderr)
+        return EXIT_BAD_GRAPH
+    from bpdebug.teach.messages import set_language
+
+    set_language(lang or "en")  # the graph's own lang may still decide, once it is read
     if args.list:
         return _list(sys.stdout)
     if args.graph is None:
@@ -122,7 +136,8 @@ def _main(argv: list[str] | None) -> int:
     from bpdebug.support.errors import GraphError
 
     try:
-        graph = load(args.graph)
+        graph = load(args.graph, lang=lang)
+        set_language(graph.lang)
         trace = run(graph)  # before the app opens: a graph that cannot run is one line, too
     except GraphError as error:
         from bpdebug.support.gcpause import collector_back_on
@@ -177,20 +192,22 @@ def _open_app(trace: object, watch: bool = False) -> int:
 def _list(out: TextIO) -> int:
     from bpdebug.formats.bundled import bundled_graphs
     from bpdebug.support.formatting import cell_width, pad_cells
+    from bpdebug.teach.messages import language, say
 
     out = _EscapingWriter(out)  # type: ignore[assignment]
-    graphs = bundled_graphs()
+    graphs = bundled_graphs(language())
     width = max(cell_width(g.name) for g in graphs)
     for g in graphs:
         out.write(f"{pad_cells(g.name, width)}  {g.title}\n")
-    out.write(f"\nOpen one with: bpdebug {graphs[0].name}   (or --trace to print its steps)\n")
+    out.write("\n" + say("list.open", name=graphs[0].name) + "\n")
     return EXIT_OK
 
 
 def _check(graph, trace, samples: int, out: TextIO) -> int:
     from bpdebug.core.gradcheck import ATOL, RTOL, check
-    from bpdebug.support.formatting import cell_width, fmt_num, pad_cells
+    from bpdebug.support.formatting import cell_width, fmt_num, pad_cells, pad_cells_left
     from bpdebug.support.safe_text import escape_text
+    from bpdebug.teach.messages import say
 
     started = time.monotonic()
     shown = False
@@ -200,16 +217,34 @@ def _check(graph, trace, samples: int, out: TextIO) -> int:
         if time.monotonic() - started > 0.5 or shown:
             shown = True
             name = escape_text(graph.display(leaf))
-            sys.stderr.write(f"\rchecking gradients: {done}/{total} elements ({name})\x1b[K")
+            sys.stderr.write("\r" + say("check.progress", done=done, total=total, name=name) + "\x1b[K")
             sys.stderr.flush()
 
     results = check(graph, trace, samples=max(1, samples), progress=progress)
     if shown:
         sys.stderr.write("\r\x1b[K")
-    out.write(f"Gradient check of {graph.title!r} (central differences, h = 1e-5)\n")
+    out.write(say("check.title", title=graph.title) + "\n")
     if not results:
-        out.write("no differentiable inputs: nothing to check\n")
+        out.write(say("check.none") + "\n")
         return EXIT_OK
+    heads = [say(f"check.head.{k}") for k in ("input", "checked", "abs", "rel")]
+    width = max(10, cell_width(heads[0]), *(cell_width(graph.display(r.leaf)) for r in results))
+    out.write(f"{pad_cells(heads[0], width)}  " + "  ".join(pad_cells_left(h, 15) for h in heads[1:]) + "\n")
+    for r in results:
+        checked = str(r.checked)
+        if r.checked != r.total:
+            checked = say("check.some", checked=r.checked, total=r.total)
+        numbers = [checked, fmt_num(r.max_abs_error), fmt_num(r.max_rel_error)]
+        mark = say("check.ok" if r.ok else "check.fail")
+        row = "  ".join(pad_cells_left(n, 15) for n in numbers)
+        out.write(f"{pad_cells(graph.display(r.leaf), width)}  {row}  {mark}\n")
+    failed = [r for r in results if not r.ok]
+    bounds = {"atol": f"{ATOL:g}", "rtol": f"{RTOL:g}"}
+    if failed:
+        out.write("\n" + say("check.failed", failed=len(failed), total=len(results), **bounds) + "\n")
+        return EXIT_CHECK_FAILED
+    out.write("\n" + say("check.passed", total=len(results), **bounds) + "\n")
+    return EXIT_OK
     width = max(10, *(cell_width(graph.display(r.leaf)) for r in results))
     out.write(f"{pad_cells('input', width)}  {'checked':>15}  {'max abs error':>13}  {'max rel error':>13}\n")
     for r in results:

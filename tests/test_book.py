@@ -80,7 +80,7 @@ def test_problem2_steps_follow_the_book_order() -> None:
 
 
 def test_chinese_labels_change_nothing_but_names() -> None:
-    zh = bpdebug.run(bpdebug.load("problem2_zh"))
+    zh = bpdebug.run(bpdebug.load("problem2", lang="zh"))
     en = bpdebug.run(bpdebug.load("problem2"))
     assert dict(zh.grads) == dict(en.grads)
     assert zh.graph.display("orange") == "橘子"
@@ -117,3 +117,28 @@ def test_softmax_with_loss_sends_y_minus_t_over_batch() -> None:
 def test_relu_stops_the_gradient_where_x_is_not_positive() -> None:
     trace = bpdebug.run(bpdebug.load("relu"))
     assert trace.grads["x"].tolist() == [[0.5, 0.0], [0.0, 2.0]]
+
+
+def test_local_computation_figure_5_4() -> None:
+    trace = bpdebug.run(bpdebug.load("local_computation"))
+    assert readable({k: trace.values[k] for k in ("apple_price", "total", "price")}) == {
+        "apple_price": "200",
+        "total": "4200",
+        "price": "4620",
+    }
+    # each node multiplies what reaches it by its own local derivative
+    assert readable({k: trace.grads[k] for k in ("complex", "apple", "apple_num", "tax")}) == {
+        "complex": "1.1",
+        "apple": "2.2",
+        "apple_num": "110",
+        "tax": "4200",
+    }
+
+
+def test_square_sends_the_signal_e_times_2x() -> None:
+    trace = bpdebug.run(bpdebug.load("square"))
+    assert readable({"y": trace.values["y"], "dy": trace.grads["y"], "dx": trace.grads["x"]}) == {
+        "y": "9",
+        "dy": "2",  # the signal E that reaches y from upstream
+        "dx": "12",  # E × 2x = 2 × 6
+    }

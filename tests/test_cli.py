@@ -13,6 +13,7 @@ import pytest
 
 from bpdebug.cli import main
 from bpdebug.formats.bundled import bundled_graphs
+from tests.conftest import GRAPHS
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -119,7 +120,8 @@ def test_bundled_graphs_have_titles_and_teaching_descriptions() -> None:
     assert len(graphs) >= 11
     for graph in graphs:
         assert graph.title and len(graph.description) > 80, graph.name
-    assert any(any("\u4e00" <= c <= "\u9fff" for c in g.title) for g in graphs)
+    for graph in bundled_graphs("zh"):  # every one in Chinese too
+        assert any("\u4e00" <= c <= "\u9fff" for c in graph.title + graph.description), graph.name
 
 
 def test_trace_json_contributions_are_as_the_format_page_says(capsys) -> None:
@@ -187,3 +189,36 @@ def fmt(value: float) -> str:
     from bpdebug.support.formatting import fmt_num
 
     return fmt_num(value, 4)
+
+
+def test_lang_zh_speaks_chinese_in_the_trace_check_and_list(capsys) -> None:
+    assert main(["problem2", "--trace", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("问题2：") and "局部导数  ∂支付金额/∂消费税 = 总价 = 650" in out
+    assert main(["problem2", "--check", "--lang", "zh"]) == 0
+    assert "全部 5 个输入一致" in capsys.readouterr().out
+    assert main(["--list", "--lang", "zh"]) == 0
+    assert "问题2" in capsys.readouterr().out
+
+
+def test_the_environment_and_the_files_own_lang_choose_when_lang_is_not_given(
+    capsys, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main(["chain_rule", "--trace"]) == 0
+    assert "上游传来的值" in capsys.readouterr().out
+    monkeypatch.setenv("LANG", "C.UTF-8")  # says nothing: the file's own lang decides
+    source = (GRAPHS / "problem2.toml").read_text(encoding="utf-8")
+    path = tmp_path / "shop.toml"
+    path.write_text('lang = "zh"\n' + source, encoding="utf-8")
+    assert main([str(path), "--trace"]) == 0
+    assert "输出：支付金额 = 715" in capsys.readouterr().out
+    monkeypatch.setenv("BPDEBUG_LANG", "en")
+    assert main([str(path), "--trace"]) == 0
+    assert "output: price = 715" in capsys.readouterr().out
+
+
+def test_an_unknown_language_is_one_line_and_exit_2(capsys) -> None:
+    assert main(["problem2", "--trace", "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err == "bpdebug: error: unknown language 'fr'; bpdebug speaks: en, zh\n"

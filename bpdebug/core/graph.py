@@ -60,6 +60,7 @@ class Graph:
     nodes: tuple[Node, ...]  # in forward order
     path: Path | None = None
     ops: Mapping[str, Op] = field(default_factory=dict)  # the registry the graph was loaded with
+    lang: str = "en"  # the language its title, description and labels were read in
 
     # derived from the above in __post_init__
     is_node: Callable[[str], bool] = field(init=False, repr=False, compare=False)

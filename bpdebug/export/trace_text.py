@@ -13,6 +13,7 @@ from bpdebug.teach.explain import (
     gradient_table,
     group,
     intermediates,
+    local_text,
     sent_items,
     upstream_text,
     value_text,
@@ -44,10 +45,14 @@ def print_trace(trace: Trace, out: TextIO) -> None:
         out.write(head + say("trace.upstream", name=group(name), value=upstream_text(step, graph)) + "\n")
         pad = " " * (9 + width)
         for item in sent_items(graph, step):
-            sent = say("trace.sent", name=item.name, formula=item.sent_formula, value=item.arithmetic)
-            out.write(f"{pad}{sent}\n")
+            out.write(pad + say("trace.send_to", name=item.name) + "\n")
+            local = local_text(item)
+            if local:
+                out.write(f"{pad}  " + say("trace.local", formula=local) + "\n")
+            sent = say("trace.sent", formula=item.sent_formula, value=item.arithmetic)
+            out.write(f"{pad}  {sent}\n")
             if not is_small(item.grad):
-                out.write(f"{pad}  = {value_text(item.grad)}\n")
+                out.write(f"{pad}    " + say("trace.array", value=value_text(item.grad)) + "\n")
     rows = gradient_table(trace)
     if rows:
         out.write("\n" + say("trace.gradients", name=output) + "\n")

@@ -6,14 +6,17 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from bpdebug.support.languages import DEFAULT
+
 GRAPHS_DIR = Path(__file__).parents[1] / "graphs"
 TEACHING_ORDER = (
     "problem1",
     "problem2",
-    "problem2_zh",
+    "local_computation",
+    "square",
+    "chain_rule",
     "add_node",
     "mul_node",
-    "chain_rule",
     "sigmoid_nodes",
     "relu",
     "affine_batch",
@@ -43,8 +46,8 @@ def bundled_names() -> list[str]:
     return sorted(path.stem for path in GRAPHS_DIR.glob("*.toml"))
 
 
-def bundled_graphs() -> list[BundledGraph]:
-    """Every bundled graph with its title and description, in a teaching order."""
+def bundled_graphs(lang: str = DEFAULT) -> list[BundledGraph]:
+    """Every bundled graph with its title and description in *lang*, in a teaching order."""
     found = []
 
     def rank(path: Path) -> tuple[int, str]:
@@ -54,5 +57,13 @@ def bundled_graphs() -> list[BundledGraph]:
     for path in sorted(GRAPHS_DIR.glob("*.toml"), key=rank):
         with open(path, "rb") as handle:
             doc = tomllib.load(handle)
-        found.append(BundledGraph(path.stem, path, doc.get("title", path.stem), doc.get("description", "")))
+        title, description = doc.get("title", path.stem), doc.get("description", "")
+        found.append(BundledGraph(path.stem, path, _in(title, lang), _in(description, lang)))
     return found
+
+
+def _in(text: str | dict, lang: str) -> str:
+    """A text of a bundled file in *lang* (the files are ours: a table of languages or a string)."""
+    if isinstance(text, dict):
+        return text.get(lang, next(iter(text.values()), ""))
+    return text

@@ -121,4 +121,22 @@ def group(name: str) -> str:
 
 def paragraphs(text: str) -> str:
     """Text from a TOML multi-line string with its hard line breaks undone (blank lines kept)."""
-    return "\n\n".join(" ".join(p.split()) for p in text.strip().split("\n\n") if p.strip())
+    return "\n\n".join(_join_lines(p) for p in text.strip().split("\n\n") if p.strip())
+
+
+def _join_lines(paragraph: str) -> str:
+    """One paragraph's lines as one line: a space between words, none between Chinese
+    characters (Chinese is written without spaces, and a line break is not one)."""
+    out = ""
+    for line in paragraph.split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if out and not (_wide(out[-1]) or _wide(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def _wide(char: str) -> bool:
+    return east_asian_width(char) in "WF"

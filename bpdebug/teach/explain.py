@@ -226,6 +226,18 @@ def sent_items(graph: Graph, step: BackwardStep, out: str | None = None) -> list
     return items
 
 
+def local_text(item: Sent) -> str | None:
+    """``∂apple_price/∂apple = apple_num = 2``: the local derivative with its number, where it
+    has one (``∂t/∂x = 1`` is not written ``= 1 = 1``; a big array keeps its formula alone)."""
+    if item.local_formula is None:
+        return None
+    if item.local is None or item.local_formula.endswith(f"= {short(item.local)}"):
+        return item.local_formula
+    if type(item.local) is not float and not is_small(item.local):
+        return item.local_formula
+    return f"{item.local_formula} = {short(item.local)}"
+
+
 def _positions(node: Node) -> dict[str, list[int]]:
     """Each input's positions in the node: ``mul(x, x)`` reads x at 0 and 1."""
     found: dict[str, list[int]] = {}

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from bpdebug.core.engine import run
 from bpdebug.core.graph import Graph
@@ -15,7 +19,7 @@ from bpdebug.core.trace import Trace
 from bpdebug.formats.toml import load
 from bpdebug.support.errors import GraphError
 from bpdebug.support.safe_text import escape_text
-from bpdebug.teach.messages import say
+from bpdebug.teach.messages import language, say
 from bpdebug.tui.dialogs import StartScreen
 from bpdebug.tui.keys import KEYS
 from bpdebug.tui.screens import DebuggerScreen
@@ -32,7 +36,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def load_and_run(path: Path) -> Trace | str:
     """The trace of the graph at *path*, or the one-line reason it has none."""
     try:
-        return run(load(path))
+        return run(load(path, lang=language()))  # in the language the app speaks
     except GraphError as error:
         return str(error)
     except MemoryError:
@@ -42,6 +46,11 @@ def load_and_run(path: Path) -> Trace | str:
 class BpdebugApp(App):
     CSS_PATH = "bpdebug.tcss"
     TITLE = "bpdebug"
+    # the palette's key in Textual's footer (the start screen), in the language chosen before
+    # this module is imported
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p", "command_palette", say("ui.footer.palette"), show=False, priority=True)
+    ]
 
     def __init__(self, source: Trace | Graph | None = None, watch: bool = False) -> None:
         """*source*: the trace to show (the command line runs the graph first, so that a graph
@@ -118,13 +127,29 @@ class BpdebugApp(App):
         return saved
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The palette's commands, in the language the app speaks: Textual's own (but its
+        "Keys" panel, which is English and which ? replaces) and every key of the debugger."""
+        yield SystemCommand(say("ui.command.theme"), say("ui.command.theme.help"), self.action_change_theme)
+        yield SystemCommand(say("ui.key.quit"), say("ui.command.quit.help"), self.action_quit)
+        yield SystemCommand(
+            say("ui.command.screenshot"),
+            say("ui.command.screenshot.help"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
         if isinstance(screen, DebuggerScreen):
             for keys, action, description in KEYS:
                 if action == "quit":
                     continue
                 yield SystemCommand(
                     say(description),
-                    f"key: {keys.replace(',', ' / ')}",
+                    say("ui.command.key", keys=keys.replace(",", " / ")),
                     lambda action=action: self.run_action(action, screen),
                 )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = say("ui.palette.placeholder")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=say("ui.palette.themes")))

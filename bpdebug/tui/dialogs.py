@@ -18,7 +18,7 @@ from bpdebug.support.formatting import cell_width, pad_cells, paragraphs
 from bpdebug.support.gcpause import freeze_live_objects
 from bpdebug.teach.explain import Shown, total_text, value_text
 from bpdebug.teach.focus import LeafGradient, leaf_gradients
-from bpdebug.teach.messages import say
+from bpdebug.teach.messages import language, say
 from bpdebug.teach.session import Session
 from bpdebug.tui.explanation_markup import esc, fill
 from bpdebug.tui.keys import KEYS, key_text
@@ -66,7 +66,7 @@ class StartScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", say("ui.key.quit"))]
 
     def compose(self) -> ComposeResult:
-        self.graphs: list[BundledGraph] = bundled_graphs()
+        self.graphs: list[BundledGraph] = bundled_graphs(language())
         yield Label(" " + say("ui.start.title"), id="title", markup=False)
         with Horizontal(id="start"):
             yield OptionList(*(Option(esc(g.title), id=g.name) for g in self.graphs), id="graph-list")

@@ -26,7 +26,11 @@ def test_problem2_reads_as_the_book_draws_it() -> None:
     lines = table("problem2").splitlines()
     assert "output: price = 715" in lines
     assert "    4  price         price = all_price × tax = 650 × 1.1 = 715" in lines
-    assert "                     → tax: ∂L/∂tax = ∂L/∂price × all_price = 1 × 650 = 650" in lines
+    at = lines.index("                     → tax")
+    assert lines[at + 1 : at + 3] == [
+        "                       local derivative  ∂price/∂tax = all_price = 650",
+        "                       sent back  ∂L/∂tax = ∂L/∂price × all_price = 1 × 650 = 650",
+    ]
     assert lines[lines.index("GRADIENTS of price") + 1 :] == [
         "  ∂L/∂apple       2.2",
         "  ∂L/∂apple_num   110",
@@ -42,15 +46,35 @@ def test_every_backward_step_says_what_it_sends_with_the_same_explanations(name:
     trace = bpdebug.run(bpdebug.load(name))
     for step in trace.steps:
         if isinstance(step, BackwardStep):
+            assert "upstream ∂L/∂" in text
             for item in sent_items(trace.graph, step):
-                assert f"→ {item.name}: {item.sent_formula} = {item.arithmetic}" in text
+                assert f"→ {item.name}\n" in text
+                assert f"sent back  {item.sent_formula} = {item.arithmetic}" in text
+                if item.local_formula:
+                    assert f"local derivative  {item.local_formula}" in text
+
+
+def test_the_trace_speaks_chinese_with_the_books_terms() -> None:
+    from bpdebug.teach.messages import set_language
+
+    set_language("zh")
+    try:
+        out = io.StringIO()
+        print_trace(bpdebug.run(bpdebug.load("problem2", lang="zh")), out)
+        text = out.getvalue()
+    finally:
+        set_language("en")
+    assert "输出：支付金额 = 715" in text and "\n正向传播\n" in text
+    assert "上游传来的值 ∂L/∂支付金额 = 1" in text
+    assert "局部导数  ∂支付金额/∂消费税 = 总价 = 650" in text
+    assert "传给下游  ∂L/∂消费税 = ∂L/∂支付金额 × 总价 = 1 × 650 = 650" in text
 
 
 def test_softmax_with_loss_shows_its_y_and_n_and_sends_y_minus_t_over_n() -> None:
     text = table("softmax_with_loss")
     assert "y = softmax(x) = [[0.01821 0.2452 0.7366] [0.5465 0.3315 0.122]]" in text
     assert "N = 2, the number of samples in the batch" in text
-    assert "→ x: ∂L/∂x = ∂L/∂loss × (y − t) / N" in text
+    assert "sent back  ∂L/∂x = ∂L/∂loss × (y − t) / N" in text
 
 
 def test_arrays_are_written_out_small_and_summarised_big() -> None:

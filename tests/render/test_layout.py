@@ -118,7 +118,7 @@ def test_problem2_has_no_crossings_and_straight_chains() -> None:
 
 
 def test_wide_characters_count_as_two_cells() -> None:
-    lay = layout(bpdebug.load("problem2_zh"), 6)
+    lay = layout(bpdebug.load("problem2", lang="zh"), 6)
     leaf = lay.boxes["apple_num"]
     assert leaf.text == "苹果个数" and cell_width(leaf.text) == 8
     assert lay.boxes["tax"].width >= 8  # the column is as wide as its widest label in cells

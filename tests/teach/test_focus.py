@@ -6,7 +6,7 @@ from __future__ import annotations
 import bpdebug
 from bpdebug.teach.explain import Key, Shown
 from bpdebug.teach.focus import focus
-from bpdebug.teach.messages import EN, pieces
+from bpdebug.teach.messages import catalog, pieces
 from bpdebug.teach.session import Session
 
 
@@ -54,11 +54,14 @@ def test_a_backward_step_writes_out_upstream_times_local() -> None:
     assert kinds[:4] == ["formula", "start_backward", "upstream", "send_to"]
     said = [plain(line) for line in lines]
     assert "upstream  ∂L/∂price = 1" in said
-    assert "∂price/∂all_price = tax = 1.1" in said and "= 1 × 1.1 = 1.1" in said
-    assert "∂price/∂tax = all_price = 650" in said and "= 1 × 650 = 650" in said
+    assert "local derivative  ∂price/∂all_price = tax = 1.1" in said and "= 1 × 1.1 = 1.1" in said
+    assert "local derivative  ∂price/∂tax = all_price = 650" in said and "= 1 × 650 = 650" in said
     assert lines[said.index("→ tax") + 2].args["formula"] == "∂L/∂tax = ∂L/∂price × all_price"
     assert any(line.message == "op.mul" for line in lines)
-    assert all(line.message in EN and (line.aside is None or line.aside in EN) for line in lines)
+    assert all(
+        line.message in catalog("en") and (line.aside is None or line.aside in catalog("en"))
+        for line in lines
+    )
 
 
 def test_a_leaf_lists_the_gradients_it_received() -> None:
@@ -104,8 +107,8 @@ def test_a_value_used_twice_adds_its_local_derivatives() -> None:
     session = Session(bpdebug.run(graph))
     session.go(4)  # sq's backward step
     said = [plain(line) for line in focus(session).lines]
-    assert "∂sq/∂x = x + x = 6" in said  # never "= x = 6"
-    assert "∂L/∂x = ∂L/∂sq × (x + x)" in said and "= 1 × 6 = 6" in said
+    assert "local derivative  ∂sq/∂x = x + x = 6" in said  # never "= x = 6"
+    assert "sent back  ∂L/∂x = ∂L/∂sq × (x + x)" in said and "= 1 × 6 = 6" in said
     session.to_end()
     session.select("x")
     said = [plain(line) for line in focus(session).lines]

@@ -10,7 +10,7 @@ import pytest
 import bpdebug
 from bpdebug.core.ops import builtin_ops
 from bpdebug.teach.explain import formula, local_formula, sent_formula
-from bpdebug.teach.messages import EN, say
+from bpdebug.teach.messages import catalog, say
 
 OPS = builtin_ops()
 PACKAGE = Path(bpdebug.__file__).parent
@@ -63,4 +63,24 @@ def test_every_message_id_the_code_names_is_in_the_catalog() -> None:
         text = path.read_text(encoding="utf-8")
         named |= set(re.findall(r'(?:Line\("[a-z_]+", |say\()"([a-z_.]+)"', text))
     assert named, "the pattern finds the ids the code names"
-    assert named - set(EN) == set()
+    assert named - set(catalog("en")) == set()
+
+
+def test_every_message_exists_in_both_languages_with_the_same_placeholders() -> None:
+    from bpdebug.support.languages import LANGUAGES
+    from bpdebug.teach.messages import placeholders
+
+    english = catalog("en")
+    for lang in LANGUAGES:
+        other = catalog(lang)
+        assert set(other) == set(english), f"{lang}: {sorted(set(other) ^ set(english))}"
+        for message_id, template in english.items():
+            assert placeholders(other[message_id]) == placeholders(template), (lang, message_id)
+
+
+def test_chinese_uses_the_books_terms() -> None:
+    zh = catalog("zh")
+    assert zh["upstream"].startswith("上游传来的值") and zh["local"].startswith("局部导数")
+    assert "原封不动" in zh["op.add"] and "翻转" in zh["op.mul"]
+    assert zh["trace.forward"] == "正向传播" and zh["trace.backward"].startswith("反向传播")
+    assert zh["chain.heading"].startswith("链式法则")

@@ -143,7 +143,7 @@ async def test_start_screen_lists_bundled_graphs_and_opens_one() -> None:
         await pilot.press("n", "escape")  # back to the list, which still has problem 2 highlighted
         assert isinstance(app.screen, StartScreen)
         await pilot.press("down", "enter")
-        assert app.screen.session.trace.title.startswith("问题2")
+        assert app.screen.session.trace.title.startswith("Local computation")
 
 
 async def test_escape_in_a_graph_opened_from_the_command_line_stays() -> None:
@@ -262,7 +262,7 @@ async def test_watch_reloads_keeps_the_step_and_survives_a_broken_file(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f", "n", "n")  # backward, at all_price
         assert status_text(app) == "BACKWARD · step 6 of 8"
-        path.write_text(source.replace("apple = 100", "apple = 200"), encoding="utf-8")
+        path.write_text(source.replace("apple = { value = 100", "apple = { value = 200"), encoding="utf-8")
         await app.check_file()
         await pilot.pause()
         assert status_text(app) == "BACKWARD · step 6 of 8"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import bpdebug
+from bpdebug.teach.messages import set_language
 from bpdebug.tui.app import BpdebugApp
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -27,7 +28,10 @@ CASES = {
     "problem2_start_80x24": ("problem2", (80, 24), []),
     "problem2_forward_end_80x24": ("problem2", (80, 24), ["f"]),
     "problem2_done_80x24": ("problem2", (80, 24), ["end"]),
-    "problem2_zh_done_120x40": ("problem2_zh", (120, 40), ["end"]),
+    "problem2_zh_done_120x40": ("problem2", (120, 40), ["end"], "zh"),
+    "problem2_zh_done_80x24": ("problem2", (80, 24), ["end"], "zh"),
+    "problem2_zh_backward_200x60": ("problem2", (200, 60), ["f", "n", "n"], "zh"),
+    "two_layer_zh_done_100x30": ("two_layer", (100, 30), ["end"], "zh"),
     "sigmoid_nodes_backward_120x40": ("sigmoid_nodes", (120, 40), ["f", "n", "n", "n"]),
     "two_layer_done_120x40": ("two_layer", (120, 40), ["end"]),
     "two_layer_backward_80x24": ("two_layer", (80, 24), ["f", "n", "n"]),
@@ -41,13 +45,17 @@ CASES = {
 }
 
 
-async def screenshot(name: str, size: tuple[int, int], keys: list[str]) -> str:
-    app = BpdebugApp(bpdebug.load(name))
-    async with app.run_test(size=size) as pilot:
-        for key in keys:
-            await pilot.press(key)
-        await pilot.pause()
-        return app.export_screenshot(title=name)
+async def screenshot(name: str, size: tuple[int, int], keys: list[str], lang: str = "en") -> str:
+    set_language(lang)
+    try:
+        app = BpdebugApp(bpdebug.load(name, lang=lang))
+        async with app.run_test(size=size) as pilot:
+            for key in keys:
+                await pilot.press(key)
+            await pilot.pause()
+            return app.export_screenshot(title=name)
+    finally:
+        set_language("en")
 
 
 def _picture(svg: str) -> str:

@@ -45,7 +45,7 @@ async def test_resize_storm_while_stepping() -> None:
 
 
 async def test_key_mashing_never_crashes() -> None:
-    app = BpdebugApp(bpdebug.load("problem2_zh"))
+    app = BpdebugApp(bpdebug.load("problem2", lang="zh"))
     keys = [
         "n",
         "p",

@@ -71,7 +71,7 @@ async def test_watch_never_blocks_on_a_fifo_and_keeps_the_last_good_trace(tmp_pa
         await pilot.press("n")
         assert status_text(app) == "BACKWARD · step 7 of 8"  # still the last good trace, still stepping
 
-        path.write_text(source.replace("apple = 100", "apple = 200"), encoding="utf-8")
+        path.write_text(source.replace("apple = { value = 100", "apple = { value = 200"), encoding="utf-8")
         await asyncio.wait_for(app.check_file(), timeout=5)
         await pilot.pause()
         assert not debugger(app).query_one("#file-error").display

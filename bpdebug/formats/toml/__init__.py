@@ -15,17 +15,19 @@ from bpdebug.core.ops import Op, builtin_ops
 from bpdebug.formats.toml.document import Document, limit, raise_hint
 from bpdebug.formats.toml.nodes import Nodes
 from bpdebug.formats.toml.values import Values, check_total
-from bpdebug.support.errors import did_you_mean
+from bpdebug.support.errors import GraphError, did_you_mean
 from bpdebug.support.files import exists
 from bpdebug.support.gcpause import paused_gc
+from bpdebug.support.languages import DEFAULT, LANGUAGES, unknown
 from bpdebug.support.safe_text import escape_text
 
-TOP_KEYS = ("title", "description", "output", "inputs", "nodes")
+TOP_KEYS = ("title", "description", "lang", "output", "inputs", "nodes")
 
 
-def load(source: str | Path, ops: Mapping[str, Op] | None = None) -> Graph:
+def load(source: str | Path, ops: Mapping[str, Op] | None = None, lang: str | None = None) -> Graph:
     """Load a graph file, or a bundled graph by name (``"problem2"``). *ops* is the registry
-    the file's ops are looked up in (default: a new one with the built-in ops)."""
+    the file's ops are looked up in (default: a new one with the built-in ops); *lang* the
+    language its texts are read in (default: the file's own ``lang``, else English)."""
     path = Path(source)
     if not path.suffix and not exists(path):
         from bpdebug.formats.bundled import bundled_path
@@ -35,20 +37,30 @@ def load(source: str | Path, ops: Mapping[str, Op] | None = None) -> Graph:
             path = found
     doc = Document(path)
     with paused_gc():
-        return graph_of(doc, doc.read(), ops)
+        return graph_of(doc, doc.read(), ops, lang)
 
 
-def loads(text: str, path: str | Path = "<graph>", ops: Mapping[str, Op] | None = None) -> Graph:
+def loads(
+    text: str, path: str | Path = "<graph>", ops: Mapping[str, Op] | None = None, lang: str | None = None
+) -> Graph:
     """Load a graph from TOML text; data files are looked up next to *path*."""
     doc = Document(Path(path))
     with paused_gc():
-        return graph_of(doc, doc.parse(text), ops)
+        return graph_of(doc, doc.parse(text), ops, lang)
 
 
-def graph_of(doc: Document, table: dict, ops: Mapping[str, Op] | None = None) -> Graph:
+def graph_of(
+    doc: Document, table: dict, ops: Mapping[str, Op] | None = None, lang: str | None = None
+) -> Graph:
     """The graph a parsed document describes, every rule checked."""
     ops = builtin_ops() if ops is None else ops
     doc.check_keys(table, TOP_KEYS, "top level")
+    own = table.get("lang", DEFAULT)
+    if own not in LANGUAGES:
+        raise doc.fail(f"'lang' must be one of {', '.join(map(repr, LANGUAGES))}, got {own!r}", "lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise GraphError(unknown(lang))
+    doc.lang = lang or own
     title = doc.text(table, "title", "top level") or escape_text(doc.path.stem)
     description = doc.text(table, "description", "top level", lines=True) or ""
     inputs, raw_nodes = _sections(doc, table)
@@ -78,7 +90,7 @@ def graph_of(doc: Document, table: dict, ops: Mapping[str, Op] | None = None) ->
         if output in leaves:
             raise doc.fail(f"output {output!r} is an input; the output must be a node", "output")
         raise doc.fail(f"output {output!r} is not a node{did_you_mean(output, node_ids)}", "output")
-    graph = Graph(title, description, output, leaves, tuple(ordered), doc.path, ops)
+    graph = Graph(title, description, output, leaves, tuple(ordered), doc.path, ops, doc.lang)
     check_total(doc, graph)
     return graph
 

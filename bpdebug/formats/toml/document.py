@@ -15,10 +15,14 @@ from typing import Any
 
 from bpdebug.support.errors import GraphError, did_you_mean
 from bpdebug.support.files import FileRefused, open_regular, read_bounded
+from bpdebug.support.languages import LANGUAGES
 from bpdebug.support.safe_text import codepoint, first_unsafe, shorten
 
-# `title = "…"`, `description = """…`, `label = '…'`: free text, never searched for keys or ids
-_FREE_TEXT = re.compile(r"""\s*(?P<key>title|description|label)\s*=\s*(?P<quote>"{3}|'{3}|"|')(?P<rest>.*)""")
+# `title = "…"`, `description = """…`, `label = '…'` (and `en =`, `zh =` in a table of
+# languages): free text, never searched for keys or ids
+_FREE_TEXT = re.compile(
+    r"""\s*(?P<key>title|description|label|en|zh)\s*=\s*(?P<quote>"{3}|'{3}|"|'|\{)(?P<rest>.*)"""
+)
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_NDIM = 32  # axes of an array; numpy's own limit is 64
 
@@ -54,6 +58,7 @@ class Document:
         self.name = shorten(str(path))  # escaped, as all of a message is, by GraphError
         self.lines: list[str] = []
         self._masked: list[str] | None = None
+        self.lang = "en"  # the language texts are read in (graph_of sets it)
 
     # --- errors ------------------------------------------------------------------------------
     def fail(self, message: str, *near: str) -> GraphError:
@@ -90,10 +95,11 @@ class Document:
                     quote = match["quote"]
                     if len(quote) == 3 and match["rest"].count(quote) % 2 == 0:
                         inside = quote  # a multi-line string opens here and goes on
+                    elif quote == "{":  # a table of languages, whose texts may span lines
+                        inside = next((q for q in ('"""', "'''") if match["rest"].count(q) % 2), None)
                 masked.append(line)
             self._masked = masked
         return self._masked
-
 
     # --- reading -----------------------------------------------------------------------------
     def read(self) -> dict:
@@ -178,12 +184,35 @@ class Document:
                 )
 
     def text(self, table: dict, key: str, what: str, *near: str, lines: bool = False) -> str | None:
-        """A title, description or label: a string without control or invisible characters."""
+        """A title, description or label, in the document's language: a string, or a table of
+        languages (``{ en = "apple", zh = "苹果" }``, the first entry where the language is
+        missing); no control or invisible characters in any of them."""
         value = table.get(key)
         if value is None:
             return None
+        if isinstance(value, dict):
+            if not value:
+                raise self.fail(f'{what}: {key!r} is an empty table; give it en = "..."', *near, key)
+            for code, text in value.items():
+                if code not in LANGUAGES:
+                    raise self.fail(
+                        f"{what}: {key!r} has a text in {code!r}{did_you_mean(code, LANGUAGES)}; "
+                        f"languages are: {', '.join(LANGUAGES)}",
+                        *near,
+                        key,
+                    )
+                self._check_text(text, f"{key}.{code}", what, near, lines)
+            value = value.get(self.lang, next(iter(value.values())))
+        self._check_text(value, key, what, near, lines)
+        return value if lines else value.replace("\t", " ")
+
+    def _check_text(self, value: object, key: str, what: str, near: tuple, lines: bool) -> None:
         if not isinstance(value, str):
-            raise self.fail(f"{what}: {key!r} must be a string, got {type_name(value)}", *near, key)
+            raise self.fail(
+                f"{what}: {key!r} must be a string or a table of languages, got {type_name(value)}",
+                *near,
+                key.split(".")[0],
+            )
         bad = first_unsafe(value, allowed="\t\n" if lines else "\t")
         if bad is not None:
             kind = "a line break" if bad in "\n\r\u2028\u2029" else "a control or invisible character"
@@ -192,9 +221,8 @@ class Document:
                 "that a terminal would act on or hide"
                 + ("" if lines else " (only 'description' may span lines)"),
                 *near,
-                key,
+                key.split(".")[0],
             )
-        return value if lines else value.replace("\t", " ")
 
     def check_id(self, name: Any, what: str, *near: str) -> None:
         if not isinstance(name, str) or not ID_PATTERN.match(name):

@@ -65,17 +65,20 @@ def _place(placed: Rows, column: list[str], preds, edges_to, leaves_left: bool) 
     """Rows for one column's items, near the mean row their inputs arrive on."""
     port_row, ports, y_of = placed.port_row, placed.ports, placed.y_of
     wanted: list[float | None] = []
+    every_arrival: set[int] = set()
     for item in column:
         arriving = [port_row[(a, item, e)] for a in preds.get(item, ()) for e in edges_to[(a, item)]]
         if arriving:
             wanted.append(sum(arriving) / len(arriving) - (len(ports.get(item, ())) - 1))
+            every_arrival.update(arriving)
         else:
             wanted.append(None)
     if not leaves_left:  # big graphs: pull every column towards the top, so none drifts away
         wanted = [None if w is None else w * CONTRACT for w in wanted]
     spans = [placed.height(item) + 1 for item in column]
     ys = pack(wanted, spans)
-    _clear_gradient_rows(ys, spans, column, placed, preds, edges_to)
+    if every_arrival:
+        _clear_gradient_rows(ys, spans, column, placed, every_arrival)
     for item, y in zip(column, ys, strict=True):
         y_of[item] = y
         for k, (b, edge, _) in enumerate(ports.get(item, ())):
@@ -83,18 +86,11 @@ def _place(placed: Rows, column: list[str], preds, edges_to, leaves_left: bool) 
 
 
 def _clear_gradient_rows(
-    ys: list[int], spans: list[int], column: list[str], placed: Rows, preds, edges_to
+    ys: list[int], spans: list[int], column: list[str], placed: Rows, arriving: set[int]
 ) -> None:
-    """Move a node a row up or down where its gradient row would be a row an edge arrives on:
-    drawn after that edge's line, the gradient reads as that edge's (problem 2's orange_num)."""
-    arriving = {
-        placed.port_row[(a, item, e)]
-        for item in column
-        for a in preds.get(item, ())
-        for e in edges_to[(a, item)]
-    }
-    if not arriving:
-        return
+    """Move a node a row up or down where its gradient row would be a row an edge arrives on
+    (*arriving*): drawn after that edge's line, the gradient reads as that edge's (problem 2's
+    orange_num)."""
 
     def clear(i: int, y: int) -> bool:
         ports = max(1, len(placed.ports.get(column[i], ())))

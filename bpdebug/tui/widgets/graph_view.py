@@ -15,7 +15,7 @@ from textual.strip import Strip
 
 from bpdebug.render.layout import Edge, Layout, Total, label_width_for, layout
 from bpdebug.render.paint import paint_row
-from bpdebug.support.formatting import cell_width, fmt_short
+from bpdebug.support.formatting import cell_width, fmt_short, is_small
 from bpdebug.teach.explain import total_text
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
@@ -61,6 +61,10 @@ class SessionLabels:
         whole = self.session.trace.grads[total.leaf]
         with_parts = total_text(whole, parts)  # type: ignore[arg-type]
         return with_parts if cell_width(with_parts) <= total.width - 2 else fmt_short(whole, self.preview - 2)
+
+    def values(self) -> list:
+        """Every value and gradient an edge may show (what all_texts writes)."""
+        return [*self._values.values(), *self.session.trace.grads.values()]
 
     def all_texts(self) -> list[str]:
         """The labels the graph will show, near enough to size the lanes once: every value, and
@@ -388,6 +392,8 @@ def _label_choices(session: Session) -> list[tuple[SessionLabels, Layout]]:
     labels = SessionLabels(session)
     width = label_width_for(labels.all_texts)
     choices = [(labels, layout(graph, width))]
+    if not any(type(v) is not float and is_small(v) for v in labels.values()):
+        return choices  # no small array on any edge: no numbers to make room for
     narrow = label_width_for(SessionLabels(session, preview=0).all_texts)
     if narrow < width:
         labels = SessionLabels(session, preview=narrow)
