@@ -259,9 +259,11 @@ SUMMARY_ARRAY = 18  # cells: an array in a one-line summary, written out only up
 
 def backward_summary(graph: Graph, step: BackwardStep) -> str:
     """One line: ``apple_price: 1.1 → apple 2.2, apple_num 110``."""
-    sent = ", ".join(f"{s.name} {fmt_short(s.grad, SUMMARY_ARRAY)}" for s in sent_items(graph, step))
-    head = f"{graph.display(step.node)}: {fmt_short(step.upstream, SUMMARY_ARRAY)}"
-    return f"{head} → {sent}" if sent else head
+    items = [f"{s.name} {fmt_short(s.grad, SUMMARY_ARRAY)}" for s in sent_items(graph, step)]
+    head = say(
+        "summary.upstream", name=graph.display(step.node), value=fmt_short(step.upstream, SUMMARY_ARRAY)
+    )
+    return say("summary.sent", head=head, sent=say("summary.separator").join(items)) if items else head
 
 
 def forward_summary(graph: Graph, step: ForwardStep) -> str:
