@@ -6,6 +6,8 @@ the program, or writing a key, to the terminal receiving the frame that shows th
 
 from __future__ import annotations
 
+import os
+import re
 import statistics
 import sys
 import tempfile
@@ -66,6 +68,34 @@ def key_latencies(argv: list[str], total: int | None, presses: int, size=(120, 4
         terminal.close()
 
 
+EDITS = 12  # what-if edits per graph
+
+
+def edit_latencies(
+    argv: list[str], total: int, edit: str, shown: str, values: list[str], size=(120, 40)
+) -> list[float]:
+    """Seconds from Enter in the value editor (`e`) to the frame whose header shows the edit
+    (*shown*, as ``edited: apple = 101`` writes it): *edit* with each of *values* in turn."""
+    terminal = Terminal(argv, *size)
+    try:
+        terminal.wait_for(rf"step 0 of {total}\b", timeout=120)
+        terminal.key("f", rf"step {total // 2} of {total}\b")  # at the end of the forward pass
+        terminal.drain()
+        times = []
+        for value in values:
+            terminal.key("e", r"Enter applies")
+            terminal.drain()
+            os.write(terminal.fd, b"\x15")  # ctrl+u clears the prefilled text
+            terminal.drain()
+            os.write(terminal.fd, edit.format(value).encode())
+            terminal.drain()
+            times.append(terminal.key("\r", re.escape(shown.format(value))))
+            terminal.drain()
+        return times
+    finally:
+        terminal.close()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -100,6 +130,19 @@ def open_large(repeat: int = 3) -> dict[int | str, list[float]]:
             nodes: [first_frame(bpdebug_argv(str(path)), r"step 0 of") for _ in range(repeat)]
             for nodes, path in files.items()
         }
+
+
+def edits_everywhere(count: int = EDITS) -> dict[str, list[float]]:
+    small = [f"{100 + k}" for k in range(1, count + 1)]
+    big = [f"0.{k:02d}".rstrip("0") for k in range(1, count + 1)]  # as the header writes them
+    return {
+        "problem2": edit_latencies(
+            bpdebug_argv("graphs/problem2.toml"), 8, "apple = {}", "apple = {}", small
+        ),
+        "mnist_784_50_10": edit_latencies(
+            bpdebug_argv("mnist_784_50_10"), 8, "W1[0,0] = {}", "W1[0, 0] = {}", big
+        ),
+    }
 
 
 def keys_everywhere(presses: int = KEYS) -> dict[str, list[float]]:

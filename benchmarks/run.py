@@ -107,6 +107,20 @@ def main() -> int:
             )
         )
 
+    edits = app_cases.edits_everywhere()
+    for name, budget in (("problem2", 0.050), ("mnist_784_50_10", 0.150)):
+        s = app_cases.summary(edits[name])
+        rows.append(
+            (
+                f"what-if edit → frame, {name} ({app_cases.EDITS} edits: median, max)",
+                f"{ms(s['median'])}, max {ms(s['max'])}",
+                f"minimal app key {ms(base['median'])}",
+                f"{s['median'] / base['median']:.2f}×",
+                f"median ≤ {budget * 1000:.0f} ms",
+                s["median"] <= budget,
+            )
+        )
+
     scalar = engine_case("scalar")
     ratio = scalar["bpdebug"] / scalar["micrograd"]
     rows.append(

@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="the language to speak: en or zh (default: BPDEBUG_LANG, the locale, the graph's own lang)",
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change an input first (what if?): apple=101, or one element: 'W1[0,3]=0.5'; repeatable",
+    )
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
@@ -94,8 +101,8 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
     """Why these options cannot go together, or None."""
     if args.list and (args.graph is not None or given - {"--list", "--lang"}):
         return "--list takes no GRAPH and no other option but --lang"
-    if args.graph is None and given & {"--trace", "--format", "--check", "--watch", "--samples"}:
-        return "--trace, --format, --check and --watch need a GRAPH"
+    if args.graph is None and given & {"--trace", "--format", "--check", "--watch", "--samples", "--set"}:
+        return "--trace, --format, --check, --watch and --set need a GRAPH"
     if args.watch and (args.trace or args.check):
         return "--watch reloads the app; it does not go with --trace or --check"
     if "--samples" in given and not args.check:
@@ -131,22 +138,25 @@ def _main(argv: list[str] | None) -> int:
         from bpdebug.support.gcpause import collector_off_for_startup
 
         collector_off_for_startup()  # before numpy and textual are imported
+    from bpdebug.core.edits import EditError, apply_edits
     from bpdebug.core.engine import run
     from bpdebug.formats.toml import load
     from bpdebug.support.errors import GraphError
 
     try:
-        graph = load(args.graph, lang=lang)
-        set_language(graph.lang)
+        loaded = load(args.graph, lang=lang)
+        set_language(loaded.lang)
+        edits = _edits(loaded, args.set)
+        graph = apply_edits(loaded, edits)
         trace = run(graph)  # before the app opens: a graph that cannot run is one line, too
-    except GraphError as error:
+    except (GraphError, EditError) as error:
         from bpdebug.support.gcpause import collector_back_on
 
         collector_back_on()  # the app will not start: leave the collector as it was
-        print(f"bpdebug: {error}", file=sys.stderr)
+        print(f"bpdebug: {_said(error)}", file=sys.stderr)
         return EXIT_BAD_GRAPH
     if not (args.trace or args.check):
-        return _open_app(trace, watch=args.watch)
+        return _open_app(trace, watch=args.watch, base=loaded, edits=edits)
     out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
@@ -162,6 +172,24 @@ def _main(argv: list[str] | None) -> int:
     return EXIT_OK
 
 
+def _edits(graph, written: list[str]) -> list:
+    """The --set edits, each checked against the graph (EditError for the first bad one)."""
+    from bpdebug.core.edits import parse_edit
+
+    return [parse_edit(text, graph) for text in written]
+
+
+def _said(error: Exception) -> str:
+    """A GraphError's line, or an EditError said in the language chosen, as `--set: …`."""
+    from bpdebug.core.edits import EditError
+    from bpdebug.support.safe_text import escape_text
+    from bpdebug.teach.messages import say
+
+    if isinstance(error, EditError):
+        return "error: --set: " + escape_text(say(error.message_id, error.args_))
+    return str(error)
+
+
 def _has_terminal() -> bool:
     """Both ends a terminal: off one, the app would wait for keys that never come."""
     try:
@@ -170,7 +198,7 @@ def _has_terminal() -> bool:
         return False
 
 
-def _open_app(trace: object, watch: bool = False) -> int:
+def _open_app(trace: object, watch: bool = False, base: object = None, edits: list | None = None) -> int:
     from bpdebug.support.gcpause import collector_back_on, collector_off_for_startup
 
     if not _has_terminal():
@@ -184,7 +212,7 @@ def _open_app(trace: object, watch: bool = False) -> int:
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 
-    app = BpdebugApp(trace, watch=watch)  # type: ignore[arg-type]
+    app = BpdebugApp(trace, watch=watch, base=base, edits=edits)  # type: ignore[arg-type]
     app.run()
     return app.return_code or EXIT_OK
 

@@ -222,3 +222,27 @@ def test_an_unknown_language_is_one_line_and_exit_2(capsys) -> None:
     assert main(["problem2", "--trace", "--lang", "fr"]) == 2
     err = capsys.readouterr().err
     assert err == "bpdebug: error: unknown language 'fr'; bpdebug speaks: en, zh\n"
+
+
+def test_set_edits_an_input_for_every_mode(capsys) -> None:
+    assert main(["problem2", "--trace", "--set", "apple=101"]) == 0
+    assert "output: price = 717.2" in capsys.readouterr().out
+    assert main(["two_layer", "--trace", "--set", "W1[0,3]=0.5", "--set", "b2[1]=0"]) == 0
+    assert "output: loss = " in capsys.readouterr().out
+    assert main(["problem2", "--check", "--set", "tax=1.2"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ("apple", "write NAME = VALUE"),
+        ("apple=abc", "'abc' is not a number"),
+        ("apple=1e999", "too large for a float64"),
+        ("appel=1", "did you mean 'apple'?"),
+        ("price=1", "is a node"),
+    ],
+)
+def test_a_bad_set_is_one_line_and_exit_2(capsys, setting: str, says: str) -> None:
+    assert main(["problem2", "--trace", "--set", setting]) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1 and err.startswith("bpdebug: error: --set: ")

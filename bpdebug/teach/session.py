@@ -114,8 +114,8 @@ class Session:
         return (bad_value and self.value_known(node_id)) or (bad_grad and self.edge_grad_known(node_id))
 
     def carry_over(self, previous: Session) -> None:
-        """After a reload: the same step where its node still exists, the breakpoints that still
-        apply, the selection if its node is still there."""
+        """After a reload or an edit: the same step where its node still exists, the breakpoints
+        that still apply, the selection if its node or input is still there."""
         step = previous.step
         nodes = set(self.node_order)
         self.breakpoints = {b for b in previous.breakpoints if b in nodes}
@@ -124,7 +124,7 @@ class Session:
         else:
             table = self.forward_at if step.phase == "forward" else self.backward_at
             self.cursor = table.get(step.node, min(previous.cursor, self.total))
-        if previous.selected in nodes:
+        if previous.selected in self.selection_order:  # a node or an input
             self.selected = previous.selected
 
     # --- moving ----------------------------------------------------------------------------------

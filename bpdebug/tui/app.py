@@ -13,6 +13,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
+from bpdebug.core.edits import Edit, EditError
 from bpdebug.core.engine import run
 from bpdebug.core.graph import Graph
 from bpdebug.core.trace import Trace
@@ -20,6 +21,7 @@ from bpdebug.formats.toml import load
 from bpdebug.support.errors import GraphError
 from bpdebug.support.safe_text import escape_text
 from bpdebug.teach.messages import language, say
+from bpdebug.teach.whatif import WhatIf
 from bpdebug.tui.dialogs import StartScreen
 from bpdebug.tui.keys import KEYS
 from bpdebug.tui.screens import DebuggerScreen
@@ -33,12 +35,18 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size)
 
 
-def load_and_run(path: Path) -> Trace | str:
-    """The trace of the graph at *path*, or the one-line reason it has none."""
+def load_and_run(path: Path, whatif: WhatIf | None = None) -> Trace | str:
+    """The trace of the graph at *path* (with the what-if edits made again, for --watch), or
+    the one-line reason it has none."""
     try:
-        return run(load(path, lang=language()))  # in the language the app speaks
+        graph = load(path, lang=language())  # in the language the app speaks
+        if whatif is not None and whatif.edits:
+            graph = whatif.rebase(graph)
+        return run(graph)
     except GraphError as error:
         return str(error)
+    except EditError as error:
+        return escape_text(say(error.message_id, error.args_))
     except MemoryError:
         return f"{escape_text(str(path))}: error: out of memory while loading or running the graph"
 
@@ -52,12 +60,20 @@ class BpdebugApp(App):
         Binding("ctrl+p", "command_palette", say("ui.footer.palette"), show=False, priority=True)
     ]
 
-    def __init__(self, source: Trace | Graph | None = None, watch: bool = False) -> None:
+    def __init__(
+        self,
+        source: Trace | Graph | None = None,
+        watch: bool = False,
+        base: Graph | None = None,
+        edits: list[Edit] | None = None,
+    ) -> None:
         """*source*: the trace to show (the command line runs the graph first, so that a graph
-        that cannot run is a one-line error), a graph to run, or None for the start screen."""
+        that cannot run is a one-line error), a graph to run, or None for the start screen;
+        *base* and *edits*: the graph as loaded and the --set edits the trace was made with."""
         super().__init__()
         self.trace = run(source) if isinstance(source, Graph) else source
         self.graph = self.trace.graph if self.trace is not None else None
+        self.whatif = WhatIf(base or self.graph, edits) if self.graph is not None else None
         self.watching = watch and self.graph is not None and self.graph.path is not None
         self._stamp: tuple[int, int] | None = None
         self._reloading = False
@@ -82,7 +98,7 @@ class BpdebugApp(App):
             if stamp == self._stamp:
                 return
             self._stamp = stamp
-            outcome = await asyncio.to_thread(load_and_run, path)
+            outcome = await asyncio.to_thread(load_and_run, path, self.whatif)
         finally:
             self._reloading = False
         if self.screen is not screen:
@@ -107,6 +123,7 @@ class BpdebugApp(App):
             self.notify(outcome, severity="error", timeout=10, markup=False)
             return
         self.trace, self.graph = outcome, outcome.graph
+        self.whatif = WhatIf(outcome.graph)
         self.push_screen(DebuggerScreen(outcome))
 
     def deliver_screenshot(

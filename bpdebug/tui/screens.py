@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -19,7 +19,9 @@ from bpdebug.teach.session import Session
 from bpdebug.tui.arrangement import NARROW, arrange
 from bpdebug.tui.dialogs import GradientsScreen, HelpScreen, StartScreen
 from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
+from bpdebug.tui.whatif_actions import WhatIfActions
 from bpdebug.tui.widgets.bars import KeyBar, StatusLine
+from bpdebug.tui.widgets.editor import ValueEditor
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector
 from bpdebug.tui.widgets.panel import Panel
@@ -28,7 +30,7 @@ from bpdebug.tui.widgets.steps import StepsView
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 
 
-class DebuggerScreen(Screen):
+class DebuggerScreen(WhatIfActions, Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -84,9 +86,13 @@ class DebuggerScreen(Screen):
         too_small = say("ui.too_small", width=MIN_WIDTH, height=MIN_HEIGHT)
         yield Static(too_small, id="too-small", markup=False)
         yield Static("", id="file-error", markup=False)
-        yield KeyBar(id="keys")
+        with Vertical(id="bottom"):  # one dock: docks on one edge would overlap
+            yield Static("", id="whatif", markup=False)
+            yield ValueEditor(id="editor")
+            yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.show_title()
         total = self.session.total
         widest = say("ui.status", phase=say("ui.phase.BACKWARD"), cursor=total, total=total) + " "
         self.query_one("#status").styles.width = cell_width(widest)
@@ -112,9 +118,28 @@ class DebuggerScreen(Screen):
         await self.query_one("#inspector-panel").mount(self.inspector)
         await self.query_one("#steps-panel").mount(self.steps)
         self.query_one("#file-error").display = False
-        self.query_one("#title", Label).update(" " + say("ui.title", title=trace.title))
         self._shown = None
         self.on_mount()
+
+    def replace_trace(self, trace: Trace) -> None:
+        """Another trace of the same graph (a what-if edit), at the same step: the widgets stay
+        and take the new numbers (remounting them took a frame and a half on problem 2)."""
+        session = Session(trace)
+        session.carry_over(self.session)
+        self.session = session
+        for widget in (self.graph_view, self.inspector, self.steps):
+            widget.use_session(session)
+        self._shown = None
+        self.arrange_panels()
+        self.show_title()
+        self.update_view(follow=False)
+
+    def show_title(self) -> None:
+        """The graph's title, and what the learner has edited in it (what-if)."""
+        title = " " + say("ui.title", title=self.session.trace.title)
+        whatif = getattr(self.app, "whatif", None)
+        edited = whatif.summary() if whatif is not None else ""
+        self.query_one("#title", Label).update(title + (f"  ·  {edited}" if edited else ""))
 
     def show_file_error(self, message: str) -> None:
         """The watched file stopped loading: say why, and keep showing the last good graph."""
@@ -234,8 +259,16 @@ class DebuggerScreen(Screen):
     def action_focus_inspector(self) -> None:
         self.inspector.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the value editor has the keys, the debugger's keys are letters to type."""
+        return not (self.editor_is_open() and action != "back_to_list")
+
     def action_back_to_list(self) -> None:
-        """Escape: back to the start screen this graph was opened from, if it was."""
+        """Escape: close the value editor; else back to the start screen this graph was opened
+        from, if it was."""
+        if self.editor_is_open():
+            self.close_editor()
+            return
         stack = self.app.screen_stack
         if len(stack) > 1 and isinstance(stack[-2], StartScreen):
             thaw_objects()  # the trace may go now

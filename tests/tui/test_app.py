@@ -448,3 +448,38 @@ async def test_what_a_step_just_wrote_stands_out_by_more_than_bold() -> None:
         await pilot.press("n")  # price sends 1.1 and 650 back: the gradients are the news now
         assert not any(style.reverse for style in label_styles(app, "715"))
         assert any(style.reverse for style in label_styles(app, "◀ 650"))
+
+
+async def test_e_edits_an_input_the_cursor_stays_and_u_undoes() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f", "n", "n", *["tab"] * 4)  # at step 6, the input orange selected
+        await pilot.press("e")
+        field = app.screen.query_one("#editor-input")
+        assert field.value == "orange = 150"  # prefilled with the selected input
+        await pilot.press("ctrl+u", *"apple = 101", "enter")
+        screen = debugger(app)
+        assert screen.session.cursor == 6 and screen.session.trace.values["price"] == pytest.approx(717.2)
+        said = str(screen.query_one("#whatif").render())
+        assert "price 715 → 717.2, Δ +2.2; predicted ∂price/∂apple × Δapple = 2.2 × 1 = +2.2" in said
+        assert "edited: apple = 101" in str(screen.query_one("#title").render())
+        await pilot.press("u")
+        assert screen.session.trace.values["price"] == pytest.approx(715) and screen.session.cursor == 6
+        assert "edited" not in str(screen.query_one("#title").render())
+
+
+async def test_a_bad_edit_keeps_the_trace_and_says_why_in_the_editor() -> None:
+    app = app_for("problem2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "e", *"apple = lots", "enter")
+        screen = debugger(app)
+        assert screen.editor_is_open() and "'lots' is not a number" in str(
+            screen.query_one("#editor-note").render()
+        )
+        assert screen.session.cursor == 4 and screen.session.trace.values["price"] == pytest.approx(715)
+        await pilot.press("n")  # a letter to type, not a step
+        assert screen.session.cursor == 4
+        await pilot.press("escape")
+        assert not screen.editor_is_open() and isinstance(app.screen, DebuggerScreen)
+        await pilot.press("n")
+        assert screen.session.cursor == 5

@@ -42,6 +42,9 @@ CASES = {
     "two_layer_done_100x30": ("two_layer", (100, 30), ["end"]),
     # small arrays written out on the edges: the switch is visible
     "relu_backward_120x40": ("relu", (120, 40), ["f", "n", "n", "n"]),
+    # what-if: an input edited, the change beside the gradient's prediction
+    "problem2_whatif_120x40": ("problem2", (120, 40), ["f", "n", "e", "ctrl+u", *"apple = 101", "enter"]),
+    "problem2_zh_whatif_80x24": ("problem2", (80, 24), ["end", "e", "ctrl+u", *"tax = 1.2", "enter"], "zh"),
 }
 
 

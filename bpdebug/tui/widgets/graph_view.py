@@ -118,6 +118,14 @@ class GraphView(StyledLines, can_focus=True):
         self._pieces: dict[int, tuple] = {}  # row -> (view, visible pieces, blanks after)
         self._fresh: tuple[tuple, tuple[str, frozenset[Edge]]] = ((), ("", frozenset()))
 
+    def use_session(self, session: Session) -> None:
+        """Show another trace of the same graph (a what-if edit): new labels, maybe wider
+        lanes; the screen's arrangement then picks among the new choices."""
+        self.session = session
+        self.choices = _label_choices(session)
+        self.layout_ = None  # type: ignore[assignment]  # show_layout draws whichever is chosen
+        self.show_layout(*self.choices[-1])
+
     def show_layout(self, labels: SessionLabels, drawn: Layout) -> None:
         """Draw the graph with these labels and this layout (one of ``choices``)."""
         if drawn is self.layout_:

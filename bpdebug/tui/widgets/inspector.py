@@ -78,6 +78,10 @@ class Inspector(QuietScrollView, can_focus=True):
         self._wrapped: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # (markup, width) -> text
         self._wrapped_lines: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # the same, a line
 
+    def use_session(self, session: Session) -> None:
+        """Show another trace of the same graph (a what-if edit); the next show() writes it."""
+        self.session = session
+
     def markup(self, value: Any, role: str = "value") -> str:
         width = self.scrollable_content_region.width - 1 if self.size.width > 10 else 38
         if type(value) is float:

@@ -52,6 +52,13 @@ class StepsView(StyledLines, can_focus=True):
         self.phase_names = (say("ui.steps.forward"), say("ui.steps.backward"))
         self.virtual_size = Size(60, len(session.trace.steps))
 
+    def use_session(self, session: Session) -> None:
+        """Show another trace of the same graph (a what-if edit): the same rows, new numbers."""
+        self.session = session
+        self._summaries.clear()
+        self._painted_cursor = None
+        self.refresh()
+
     def summary(self, row: int) -> str:
         """The step's line; a step not taken yet shows only its node, never its numbers."""
         if row >= self.session.cursor:
