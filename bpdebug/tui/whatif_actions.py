@@ -43,7 +43,10 @@ class WhatIfActions:
         self.query_one(ValueEditor).open(self.prefill())  # type: ignore[attr-defined]
 
     def editor_is_open(self) -> bool:
-        return self.query_one(ValueEditor).is_open  # type: ignore[attr-defined]
+        """Whether the value editor has the keys (False before the screen is composed, when
+        Textual may already ask which bindings apply)."""
+        editors = self.query(ValueEditor)  # type: ignore[attr-defined]
+        return bool(editors) and editors.first().is_open
 
     def close_editor(self) -> None:
         self.query_one(ValueEditor).close()  # type: ignore[attr-defined]
