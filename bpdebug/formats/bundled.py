@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bpdebug.support.languages import DEFAULT
+from bpdebug.support.languages import DEFAULT, in_language
 
 GRAPHS_DIR = Path(__file__).parents[1] / "graphs"
 TEACHING_ORDER = (
@@ -58,12 +58,5 @@ def bundled_graphs(lang: str = DEFAULT) -> list[BundledGraph]:
         with open(path, "rb") as handle:
             doc = tomllib.load(handle)
         title, description = doc.get("title", path.stem), doc.get("description", "")
-        found.append(BundledGraph(path.stem, path, _in(title, lang), _in(description, lang)))
+        found.append(BundledGraph(path.stem, path, in_language(title, lang), in_language(description, lang)))
     return found
-
-
-def _in(text: str | dict, lang: str) -> str:
-    """A text of a bundled file in *lang* (the files are ours: a table of languages or a string)."""
-    if isinstance(text, dict):
-        return text.get(lang, next(iter(text.values()), ""))
-    return text

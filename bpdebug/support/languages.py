@@ -31,6 +31,14 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
+def in_language(text: str | Mapping[str, str], lang: str) -> str:
+    """A text of a graph file in *lang*: a string as it is; a table of languages gives its
+    *lang* entry, or its first where it has none (graph format v1.1)."""
+    if isinstance(text, str):
+        return text
+    return text.get(lang, next(iter(text.values()), ""))
+
+
 def unknown(code: str) -> str:
     """The one line for a language bpdebug does not speak."""
     return f"unknown language {code!r}; bpdebug speaks: {', '.join(LANGUAGES)}"

@@ -108,7 +108,7 @@ class BpdebugApp(App):
             screen.show_file_error(outcome)
             return
         self.trace, self.graph = outcome, outcome.graph
-        await screen.reload(outcome)
+        screen.reload(outcome)
         self.notify(say("ui.reloaded", name=escape_text(path.name)), timeout=2, markup=False)
 
     def get_default_screen(self) -> Screen:

@@ -93,9 +93,7 @@ class DebuggerScreen(WhatIfActions, Screen):
 
     def on_mount(self) -> None:
         self.show_title()
-        total = self.session.total
-        widest = say("ui.status", phase=say("ui.phase.BACKWARD"), cursor=total, total=total) + " "
-        self.query_one("#status").styles.width = cell_width(widest)
+        self._size_status()
         self.query_one("#graph-panel", Panel).set_title(say("ui.panel.graph"))
         self.query_one("#steps-panel", Panel).set_title(say("ui.panel.steps"))
         self.graph_view.focus()
@@ -103,36 +101,33 @@ class DebuggerScreen(WhatIfActions, Screen):
         self.update_view(follow=False)
         self.call_after_refresh(freeze_live_objects)
 
-    async def reload(self, trace: Trace) -> None:
-        """Show a new trace of the (changed) graph, at the same step where its node still is."""
+    def reload(self, trace: Trace) -> None:
+        """Show a new trace of the (changed) file, at the same step where its node still is."""
         thaw_objects()  # the old trace may go
-        session = Session(trace)
-        session.carry_over(self.session)
-        self.session = session
-        for widget in (self.graph_view, self.inspector, self.steps):
-            await widget.remove()
-        self.graph_view = GraphView(session, id="graph")
-        self.inspector = Inspector(session, id="inspector")
-        self.steps = StepsView(session, id="steps")
-        await self.query_one("#graph-panel").mount(self.graph_view)
-        await self.query_one("#inspector-panel").mount(self.inspector)
-        await self.query_one("#steps-panel").mount(self.steps)
+        self.replace_trace(trace)
         self.query_one("#file-error").display = False
-        self._shown = None
-        self.on_mount()
+        self.call_after_refresh(freeze_live_objects)
 
     def replace_trace(self, trace: Trace) -> None:
-        """Another trace of the same graph (a what-if edit), at the same step: the widgets stay
-        and take the new numbers (remounting them took a frame and a half on problem 2)."""
+        """Another trace (a what-if edit, or the file reloaded), at the same step where its node
+        still is: the widgets stay and take the new session (remounting them took a frame and a
+        half on problem 2)."""
         session = Session(trace)
         session.carry_over(self.session)
         self.session = session
         for widget in (self.graph_view, self.inspector, self.steps):
             widget.use_session(session)
         self._shown = None
+        self._size_status()
         self.arrange_panels()
         self.show_title()
         self.update_view(follow=False)
+
+    def _size_status(self) -> None:
+        """The status line as wide as the longest status of this trace, set once per trace."""
+        total = self.session.total
+        widest = say("ui.status", phase=say("ui.phase.BACKWARD"), cursor=total, total=total) + " "
+        self.query_one("#status").styles.width = cell_width(widest)
 
     def show_title(self) -> None:
         """The graph's title, and what the learner has edited in it (what-if)."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from bpdebug.support.errors import GraphError, did_you_mean
 from bpdebug.support.files import FileRefused, open_regular, read_bounded
-from bpdebug.support.languages import LANGUAGES
+from bpdebug.support.languages import LANGUAGES, in_language
 from bpdebug.support.safe_text import codepoint, first_unsafe, shorten
 
 # `title = "…"`, `description = """…`, `label = '…'` (and `en =`, `zh =` in a table of
@@ -202,7 +202,7 @@ class Document:
                         key,
                     )
                 self._check_text(text, f"{key}.{code}", what, near, lines)
-            value = value.get(self.lang, next(iter(value.values())))
+            value = in_language(value, self.lang)
         self._check_text(value, key, what, near, lines)
         return value if lines else value.replace("\t", " ")
 

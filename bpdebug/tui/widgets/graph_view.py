@@ -119,8 +119,8 @@ class GraphView(StyledLines, can_focus=True):
         self._fresh: tuple[tuple, tuple[str, frozenset[Edge]]] = ((), ("", frozenset()))
 
     def use_session(self, session: Session) -> None:
-        """Show another trace of the same graph (a what-if edit): new labels, maybe wider
-        lanes; the screen's arrangement then picks among the new choices."""
+        """Show another trace (a what-if edit, or the file reloaded): new labels, maybe wider
+        lanes or a new layout; the screen's arrangement then picks among the new choices."""
         self.session = session
         self.choices = _label_choices(session)
         self.layout_ = None  # type: ignore[assignment]  # show_layout draws whichever is chosen

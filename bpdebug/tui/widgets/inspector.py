@@ -79,7 +79,7 @@ class Inspector(QuietScrollView, can_focus=True):
         self._wrapped_lines: dict[tuple[str, int], tuple[str, list[Strip]]] = {}  # the same, a line
 
     def use_session(self, session: Session) -> None:
-        """Show another trace of the same graph (a what-if edit); the next show() writes it."""
+        """Show another trace (a what-if edit, or the file reloaded); the next show() writes it."""
         self.session = session
 
     def markup(self, value: Any, role: str = "value") -> str:

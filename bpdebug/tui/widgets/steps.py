@@ -53,10 +53,13 @@ class StepsView(StyledLines, can_focus=True):
         self.virtual_size = Size(60, len(session.trace.steps))
 
     def use_session(self, session: Session) -> None:
-        """Show another trace of the same graph (a what-if edit): the same rows, new numbers."""
+        """Show another trace (a what-if edit, or the file reloaded)."""
         self.session = session
         self._summaries.clear()
         self._painted_cursor = None
+        self.highlight = min(self.highlight, max(0, len(session.trace.steps) - 1))
+        self.digits = len(str(len(session.trace.steps)))
+        self.virtual_size = Size(60, len(session.trace.steps))
         self.refresh()
 
     def summary(self, row: int) -> str:
