@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="change an input first (what if?): apple=101, or one element: 'W1[0,3]=0.5'; repeatable",
     )
+    parser.add_argument(
+        "--quiz",
+        action="store_true",
+        help="in the app: before each step shows its numbers, predict them (a score is kept)",
+    )
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
@@ -103,6 +108,8 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
         return "--list takes no GRAPH and no other option but --lang"
     if args.graph is None and given & {"--trace", "--format", "--check", "--watch", "--samples", "--set"}:
         return "--trace, --format, --check, --watch and --set need a GRAPH"
+    if args.quiz and (args.trace or args.check):
+        return "--quiz asks in the app; it does not go with --trace or --check"
     if args.watch and (args.trace or args.check):
         return "--watch reloads the app; it does not go with --trace or --check"
     if "--samples" in given and not args.check:
@@ -132,7 +139,7 @@ def _main(argv: list[str] | None) -> int:
     if args.list:
         return _list(sys.stdout)
     if args.graph is None:
-        return _open_app(None)
+        return _open_app(None, quiz=args.quiz)
 
     if not (args.trace or args.check):
         from bpdebug.support.gcpause import collector_off_for_startup
@@ -156,7 +163,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"bpdebug: {_said(error)}", file=sys.stderr)
         return EXIT_BAD_GRAPH
     if not (args.trace or args.check):
-        return _open_app(trace, watch=args.watch, base=loaded, edits=edits)
+        return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz)
     out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
@@ -198,7 +205,9 @@ def _has_terminal() -> bool:
         return False
 
 
-def _open_app(trace: object, watch: bool = False, base: object = None, edits: list | None = None) -> int:
+def _open_app(
+    trace: object, watch: bool = False, base: object = None, edits: list | None = None, quiz: bool = False
+) -> int:
     from bpdebug.support.gcpause import collector_back_on, collector_off_for_startup
 
     if not _has_terminal():
@@ -212,7 +221,7 @@ def _open_app(trace: object, watch: bool = False, base: object = None, edits: li
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 
-    app = BpdebugApp(trace, watch=watch, base=base, edits=edits)  # type: ignore[arg-type]
+    app = BpdebugApp(trace, watch=watch, base=base, edits=edits, quiz=quiz)  # type: ignore[arg-type]
     app.run()
     return app.return_code or EXIT_OK
 

@@ -91,15 +91,21 @@ def formula(graph: Graph, node: Node, out: str | None = None) -> str:
     return left + text[len(name) :]
 
 
+def with_numbers(graph: Graph, step: ForwardStep) -> str:
+    """``100 × 2``: the formula's right-hand side with the inputs' numbers put in."""
+    node = graph.node(step.node)
+    numbers = [group(short(step.inputs[k])) for k in node.keys]
+    return _formula(node, numbers, "")[3:]
+
+
 def forward_numbers(graph: Graph, step: ForwardStep) -> str:
     """``= 100 × 2 = 200``: the formula with the numbers in; arrays by their shape."""
     node = graph.node(step.node)
-    numbers = [group(short(step.inputs[k])) for k in node.keys]
-    with_numbers = _formula(node, numbers, "")[3:]
+    numbers = with_numbers(graph, step)
     value = short(step.value)
-    if formula(graph, node).endswith(f"= {with_numbers}"):
+    if formula(graph, node).endswith(f"= {numbers}"):
         return f"= {value}"
-    return f"= {with_numbers} = {value}"
+    return f"= {numbers} = {value}"
 
 
 def intermediates(graph: Graph, step: ForwardStep) -> list[tuple[str, dict[str, Any]]]:

@@ -54,9 +54,13 @@ def _node_lines(session: Session, node_id: str) -> list[Line]:
     lines = []
     if session.selected:
         lines.append(Line("note", "selected", {}))
+    elif session.asking == node_id:
+        lines.append(Line("note", "quiz.asking", {}))
     lines.append(Line("formula", "formula", {"formula": formula(graph, node)}))
     forward = session.forward_step_of(node_id)
     if forward is None:
+        if session.asking == node_id:  # the quiz asks for this value: no "press n" here
+            return lines
         lines.append(Line("note", "not_computed", {"step": session.forward_at[node_id]}, gap=True))
         return lines
     forward_lines = _forward_lines(session, forward)

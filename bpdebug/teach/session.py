@@ -19,6 +19,7 @@ class Session:
     cursor: int = 0
     breakpoints: set[str] = field(default_factory=set)
     selected: str | None = None  # a node the user picked; None follows the current step
+    asking: str | None = None  # the node of the step the quiz asks about, one step ahead
 
     def __post_init__(self) -> None:
         self.step_nodes = self.trace.steps.node_ids()  # the node of step k is step_nodes[k - 1]
@@ -60,8 +61,9 @@ class Session:
 
     @property
     def focus_node(self) -> str | None:
-        """The node the inspector shows: the selected one, else the current step's."""
-        return self.selected or self.current_node
+        """The node the inspector shows: the selected one, the one the quiz asks about, else the
+        current step's."""
+        return self.selected or self.asking or self.current_node
 
     # --- what is known at the cursor -----------------------------------------------------------
     def value_known(self, value_id: str) -> bool:
@@ -133,7 +135,7 @@ class Session:
         cursor = max(0, min(self.total, cursor))
         moved = cursor != self.cursor
         self.cursor = cursor
-        self.selected = None
+        self.selected = self.asking = None
         return moved
 
     def step_forward(self) -> bool:
@@ -170,7 +172,12 @@ class Session:
         return True
 
     def select(self, node_id: str | None) -> None:
-        self.selected = None if node_id == self.current_node else node_id
+        self.selected = None if node_id in (self.current_node, self.asking) else node_id
+
+    def ask_about(self, cursor: int) -> None:
+        """The quiz asks about step *cursor*: stay just before it, its node in focus."""
+        self.go(cursor - 1)
+        self.asking = self.step_nodes[cursor - 1]
 
     def select_next(self, offset: int) -> str:
         """Select the node (or input) *offset* places after the focused one (wraps)."""

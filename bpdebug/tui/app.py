@@ -66,14 +66,17 @@ class BpdebugApp(App):
         watch: bool = False,
         base: Graph | None = None,
         edits: list[Edit] | None = None,
+        quiz: bool = False,
     ) -> None:
         """*source*: the trace to show (the command line runs the graph first, so that a graph
         that cannot run is a one-line error), a graph to run, or None for the start screen;
-        *base* and *edits*: the graph as loaded and the --set edits the trace was made with."""
+        *base* and *edits*: the graph as loaded and the --set edits the trace was made with;
+        *quiz*: every graph opened starts with the quiz on."""
         super().__init__()
         self.trace = run(source) if isinstance(source, Graph) else source
         self.graph = self.trace.graph if self.trace is not None else None
         self.whatif = WhatIf(base or self.graph, edits) if self.graph is not None else None
+        self.quiz_mode = quiz
         self.watching = watch and self.graph is not None and self.graph.path is not None
         self._stamp: tuple[int, int] | None = None
         self._reloading = False
@@ -154,6 +157,10 @@ class BpdebugApp(App):
             lambda: self.set_timer(0.1, self.deliver_screenshot),
         )
         if isinstance(screen, DebuggerScreen):
+            turn = "off" if screen.quiz_on else "on"
+            yield SystemCommand(
+                say(f"ui.command.quiz.{turn}"), say(f"ui.command.quiz.{turn}.help"), screen.action_toggle_quiz
+            )
             for keys, action, description in KEYS:
                 if action == "quit":
                     continue

@@ -46,6 +46,9 @@ class HelpScreen(ModalScreen):
                 "  " + fill("ui.help.gradients", {"grad": grad}, _no_numbers),
                 "  " + esc(say("ui.help.current")),
                 "  " + esc(say("ui.help.palette")),
+                f"\n[b]{esc(say('ui.help.quiz_title'))}[/]",
+                "  " + esc(say("ui.help.quiz")),
+                "  " + esc(say("ui.help.whatif")),
             ]
         )
         about = ""

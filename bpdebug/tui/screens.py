@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -15,22 +16,25 @@ from bpdebug.core.trace import Trace
 from bpdebug.support.formatting import cell_width
 from bpdebug.support.gcpause import freeze_live_objects, thaw_objects
 from bpdebug.teach.messages import say
+from bpdebug.teach.quiz import Quiz
 from bpdebug.teach.session import Session
 from bpdebug.tui.arrangement import NARROW, arrange
 from bpdebug.tui.dialogs import GradientsScreen, HelpScreen, StartScreen
 from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
+from bpdebug.tui.quiz_actions import QuizActions
 from bpdebug.tui.whatif_actions import WhatIfActions
 from bpdebug.tui.widgets.bars import KeyBar, StatusLine
 from bpdebug.tui.widgets.editor import ValueEditor
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector
 from bpdebug.tui.widgets.panel import Panel
+from bpdebug.tui.widgets.quiz_box import QuizBox
 from bpdebug.tui.widgets.steps import StepsView
 
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 
 
-class DebuggerScreen(WhatIfActions, Screen):
+class DebuggerScreen(QuizActions, WhatIfActions, Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -57,6 +61,8 @@ class DebuggerScreen(WhatIfActions, Screen):
         self.graph_view = GraphView(self.session, id="graph")
         self.inspector = Inspector(self.session, id="inspector")
         self.steps = StepsView(self.session, id="steps")
+        self.quiz_on = getattr(self.app, "quiz_mode", False)
+        self.quiz = Quiz() if self.quiz_on else None
 
     @classmethod
     def _breakpoint_classes(cls, width: int, height: int) -> str:
@@ -75,6 +81,7 @@ class DebuggerScreen(WhatIfActions, Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
             yield Label(" " + say("ui.title", title=self.session.trace.title), id="title", markup=False)
+            yield Label("", id="score", markup=False)  # the quiz's: never cut off, as a long title is
             yield StatusLine(id="status")
         # the screen is a grid (see bpdebug.tcss): no container rows to paint around the panels
         with Panel(id="graph-panel"):
@@ -88,6 +95,7 @@ class DebuggerScreen(WhatIfActions, Screen):
         yield Static("", id="file-error", markup=False)
         with Vertical(id="bottom"):  # one dock: docks on one edge would overlap
             yield Static("", id="whatif", markup=False)
+            yield QuizBox(id="quiz")
             yield ValueEditor(id="editor")
             yield KeyBar(id="keys")
 
@@ -111,7 +119,8 @@ class DebuggerScreen(WhatIfActions, Screen):
     def replace_trace(self, trace: Trace) -> None:
         """Another trace (a what-if edit, or the file reloaded), at the same step where its node
         still is: the widgets stay and take the new session (remounting them took a frame and a
-        half on problem 2)."""
+        half on problem 2). A question the quiz was asking is asked again at the next step."""
+        self.cancel_question()
         session = Session(trace)
         session.carry_over(self.session)
         self.session = session
@@ -135,6 +144,10 @@ class DebuggerScreen(WhatIfActions, Screen):
         whatif = getattr(self.app, "whatif", None)
         edited = whatif.summary() if whatif is not None else ""
         self.query_one("#title", Label).update(title + (f"  ·  {edited}" if edited else ""))
+        score = self.query_one("#score", Label)
+        score.display = self.quiz_on and self.quiz is not None
+        if score.display:
+            score.update(self.quiz.score_text())  # type: ignore[union-attr]
 
     def show_file_error(self, message: str) -> None:
         """The watched file stopped loading: say why, and keep showing the last good graph."""
@@ -205,28 +218,33 @@ class DebuggerScreen(WhatIfActions, Screen):
             ahead = cursor <= session.forward_count or cursor == session.total  # as phase says
             self.graph_view.paint_ahead(session.step_nodes[cursor - 1], ahead)
 
-    def _move(self, moved: bool) -> None:
+    def _move(self, move: Callable[[], bool]) -> None:
+        """Move the cursor; with the quiz on, a step forward onto a new step asks first."""
+        before = self.session.cursor
+        self.cancel_question()
+        moved = move()
+        self.after_move(before)
         if not moved:
             self.app.bell()
         self.update_view()
 
     def action_step_forward(self) -> None:
-        self._move(self.session.step_forward())
+        self._move(self.session.step_forward)
 
     def action_step_back(self) -> None:
-        self._move(self.session.step_back())
+        self._move(self.session.step_back)
 
     def action_to_start(self) -> None:
-        self._move(self.session.to_start())
+        self._move(self.session.to_start)
 
     def action_to_end(self) -> None:
-        self._move(self.session.to_end())
+        self._move(self.session.to_end)
 
     def action_to_end_of_forward(self) -> None:
-        self._move(self.session.to_end_of_forward())
+        self._move(self.session.to_end_of_forward)
 
     def action_continue(self) -> None:
-        self._move(self.session.continue_to_breakpoint())
+        self._move(self.session.continue_to_breakpoint)
 
     def action_toggle_breakpoint(self) -> None:
         node = self.session.focus_node or self.session.node_order[0]
@@ -255,14 +273,19 @@ class DebuggerScreen(WhatIfActions, Screen):
         self.inspector.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the value editor has the keys, the debugger's keys are letters to type."""
-        return not (self.editor_is_open() and action != "back_to_list")
+        """While the value editor or the quiz's answer has the keys, the debugger's keys are
+        letters to type."""
+        typing = self.editor_is_open() or self.quiz_has_keys()
+        return not (typing and action != "back_to_list")
 
     def action_back_to_list(self) -> None:
-        """Escape: close the value editor; else back to the start screen this graph was opened
-        from, if it was."""
+        """Escape: close the value editor, or show the answer the quiz asks for; else back to
+        the start screen this graph was opened from, if it was."""
         if self.editor_is_open():
             self.close_editor()
+            return
+        if self._asked_at:
+            self.reveal_answer()
             return
         stack = self.app.screen_stack
         if len(stack) > 1 and isinstance(stack[-2], StartScreen):
@@ -300,5 +323,4 @@ class DebuggerScreen(WhatIfActions, Screen):
 
     @on(StepsView.Jump)
     def jump(self, message: StepsView.Jump) -> None:
-        self.session.go(message.index)
-        self.update_view()
+        self._move(lambda: self.session.go(message.index) or True)  # no bell on a click

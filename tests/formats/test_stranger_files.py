@@ -64,7 +64,9 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("hostile", [h for h in HOSTILE if "\ud800" not in h])
 @pytest.mark.parametrize("where", ["title", "leaf label", "node label", "description"])
-def test_text_with_control_or_invisible_characters_is_refused_at_load(tmp_path, capsys, hostile, where) -> None:
+def test_text_with_control_or_invisible_characters_is_refused_at_load(
+    tmp_path, capsys, hostile, where
+) -> None:
     text = toml_string(hostile)
     if where == "title":
         source = f"title = {text}\n[inputs]\nx = 2\n{NODE}"
@@ -246,7 +248,9 @@ def test_npy_headers_are_bounded_before_they_are_read(tmp_path) -> None:
     promises_more = npy_bytes((1000, 1000), data=b"\0" * 64)
     assert "truncated (its header promises more data)" in load_data_file(tmp_path, "short.npy", promises_more)
     too_many = npy_bytes((100_000, 100_000))
-    assert "10,000,000,000 elements; the limit is 100,000,000" in load_data_file(tmp_path, "big.npy", too_many)
+    assert "10,000,000,000 elements; the limit is 100,000,000" in load_data_file(
+        tmp_path, "big.npy", too_many
+    )
 
 
 def test_a_0d_npy_loads_as_a_scalar(tmp_path) -> None:
@@ -294,18 +298,29 @@ def test_every_broken_archive_is_one_line(tmp_path, capsys) -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("[inputs]\nx = 1" + "0" * 309 + "\n" + NODE, ":2: error: input 'x': the number (310 digits) is too large"),
+        (
+            "[inputs]\nx = 1" + "0" * 309 + "\n" + NODE,
+            ":2: error: input 'x': the number (310 digits) is too large",
+        ),
         ("[inputs]\nx = [1, 1" + "0" * 400 + "]\n" + NODE, "item [1]: the number (401 digits) is too large"),
         (
-            '[inputs]\nx = 2\n[[nodes]]\nid = "y"\nop = "pow"\ninputs = ["x"]\nexponent = 1' + "0" * 309 + "\n",
+            '[inputs]\nx = 2\n[[nodes]]\nid = "y"\nop = "pow"\ninputs = ["x"]\nexponent = 1'
+            + "0" * 309
+            + "\n",
             "'exponent' must be a finite number",
         ),
         (
             '[inputs]\nx = { init = "normal", shape = [2], scale = 1' + "0" * 309 + " }\n" + NODE,
             "'scale' must be a finite number",
         ),
-        ("[inputs]\nx = 2\nz = 1" + "0" * 5000 + "\n" + NODE, ":3: error: a number has too many digits to read"),
-        ('[inputs]\nx = 2\n[[nodes]]\nid = "y"\nop = "mul"\ninputs = ["x", 1' + "0" * 400 + "]\n", "input 2: the number"),
+        (
+            "[inputs]\nx = 2\nz = 1" + "0" * 5000 + "\n" + NODE,
+            ":3: error: a number has too many digits to read",
+        ),
+        (
+            '[inputs]\nx = 2\n[[nodes]]\nid = "y"\nop = "mul"\ninputs = ["x", 1' + "0" * 400 + "]\n",
+            "input 2: the number",
+        ),
     ],
 )
 def test_integers_too_large_for_float64_are_one_line(tmp_path, capsys, source, expected) -> None:
@@ -317,7 +332,13 @@ def test_integers_too_large_for_float64_are_one_line(tmp_path, capsys, source, e
 
 def test_very_long_names_are_one_short_line(tmp_path, capsys) -> None:
     code, out, err = run_cli(capsys, "a" * 5000, "--trace")
-    assert code == 2 and out == "" and err.count("\n") == 1 and "the file name is too long" in err and len(err) < 400
+    assert (
+        code == 2
+        and out == ""
+        and err.count("\n") == 1
+        and "the file name is too long" in err
+        and len(err) < 400
+    )
     path = tmp_path / "g.toml"
     path.write_text(f'[inputs]\nx = {{ file = "{"b" * 5000}.npy" }}\n{NODE}', encoding="utf-8")
     code, out, err = run_cli(capsys, str(path), "--trace")
@@ -340,7 +361,9 @@ def test_a_total_budget_bounds_all_the_arrays_of_a_graph(tmp_path, capsys, monke
     path = tmp_path / "g.toml"
     path.write_text(eight + '[[nodes]]\nid = "y"\nop = "add"\ninputs = ["a0", "a1"]\n', encoding="utf-8")
     code, out, err = run_cli(capsys, str(path), "--trace")
-    assert code == 2 and out == "" and ":4: error: input 'a2': the inputs would hold 300,000,000 numbers" in err
+    assert (
+        code == 2 and out == "" and ":4: error: input 'a2': the inputs would hold 300,000,000 numbers" in err
+    )
     assert "set BPDEBUG_MAX_TOTAL_ELEMENTS" in err
     transpose = (
         '[inputs]\nx = { init = "ones", shape = [10000, 1] }\ny = { init = "ones", shape = [1, 10000] }\n'
@@ -366,7 +389,9 @@ def test_memory_running_out_is_one_line(tmp_path, capsys, monkeypatch) -> None:
 
     monkeypatch.setattr(bpdebug.core.engine, "run", exhausted)
     code, out, err = run_cli(capsys, "problem1", "--trace")
-    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("bpdebug: error: out of memory")
+    assert (
+        code == 2 and out == "" and err.count("\n") == 1 and err.startswith("bpdebug: error: out of memory")
+    )
 
 
 def test_numpy_warnings_do_not_reach_stderr(tmp_path, capfd) -> None:
@@ -389,7 +414,7 @@ def test_numpy_warnings_do_not_reach_stderr(tmp_path, capfd) -> None:
 # --- 5. errors while running name the file and the node ---------------------------------------
 
 LABELS_FROM_A_NODE = (
-    '[inputs]\nx = [[1.0, 2.0, 3.0]]\nk = [7.0]\n'
+    "[inputs]\nx = [[1.0, 2.0, 3.0]]\nk = [7.0]\n"
     '[[nodes]]\nid = "t"\nop = "mul"\ninputs = ["k", 1]\n'
     '[[nodes]]\nid = "loss"\nop = "softmax_with_loss"\ninputs = ["x", "t"]\n'
 )

@@ -14,7 +14,9 @@ def test_a_linear_edit_is_predicted_exactly_and_stacks_and_undoes() -> None:
     graph = bpdebug.load("problem2")
     whatif = WhatIf(graph)
     trace, lines = whatif.apply("apple = 101", bpdebug.run(graph))
-    assert lines == ["apple 100 → 101: price 715 → 717.2, Δ +2.2; predicted ∂price/∂apple × Δapple = 2.2 × 1 = +2.2"]
+    assert lines == [
+        "apple 100 → 101: price 715 → 717.2, Δ +2.2; predicted ∂price/∂apple × Δapple = 2.2 × 1 = +2.2"
+    ]
     trace, lines = whatif.apply("orange_num = 4", trace)
     assert trace.values["price"] == pytest.approx(882.2) and len(lines) == 1
     assert whatif.summary() == "edited: apple = 101, orange_num = 4"

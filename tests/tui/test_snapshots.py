@@ -45,13 +45,26 @@ CASES = {
     # what-if: an input edited, the change beside the gradient's prediction
     "problem2_whatif_120x40": ("problem2", (120, 40), ["f", "n", "e", "ctrl+u", *"apple = 101", "enter"]),
     "problem2_zh_whatif_80x24": ("problem2", (80, 24), ["end", "e", "ctrl+u", *"tax = 1.2", "enter"], "zh"),
+    # the quiz: a backward question after a right answer, a hint after a wrong one, the summary
+    "problem2_quiz_backward_120x40": (
+        "problem2",
+        (120, 40),
+        ["f", *"715", "enter", "n", *"1.1", "enter"],
+        "en",
+        True,
+    ),
+    "problem2_zh_quiz_hint_80x24": ("problem2", (80, 24), ["n", *"20", "enter"], "zh", True),
+    "problem2_quiz_summary_100x30": ("problem2", (100, 30), ["end", "escape", "escape"], "en", True),
+    "two_layer_quiz_shape_100x30": ("two_layer", (100, 30), ["end"], "en", True),
 }
 
 
-async def screenshot(name: str, size: tuple[int, int], keys: list[str], lang: str = "en") -> str:
+async def screenshot(
+    name: str, size: tuple[int, int], keys: list[str], lang: str = "en", quiz: bool = False
+) -> str:
     set_language(lang)
     try:
-        app = BpdebugApp(bpdebug.load(name, lang=lang))
+        app = BpdebugApp(bpdebug.load(name, lang=lang), quiz=quiz)
         async with app.run_test(size=size) as pilot:
             for key in keys:
                 await pilot.press(key)
