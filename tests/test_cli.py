@@ -147,6 +147,8 @@ def test_format_json_alone_means_the_trace_as_json(capsys) -> None:
         (["problem2", "--watch", "--trace"], "does not go with --trace"),
         (["problem2", "--watch", "--check"], "does not go with --trace or --check"),
         (["problem2", "--trace", "--samples", "3"], "--samples is for --check"),
+        (["problem2", "--quiz", "--trace"], "--quiz asks in the app; it does not go with --trace"),
+        (["problem2", "--quiz", "--check"], "--quiz asks in the app"),
     ],
 )
 def test_options_that_cannot_go_together_say_so(argv: list[str], says: str, capsys) -> None:

@@ -159,3 +159,12 @@ async def test_the_quiz_in_chinese() -> None:
         assert "苹果价格 = 苹果 × 苹果个数 = 100 × 2 = ?" in box_text(app)
         await answer(pilot, "２００")  # full-width digits, as a Chinese input method types them
         assert "✓ 答对了" in box_text(app) and "得分 1/1" in title_text(app)
+
+
+async def test_a_graph_opened_from_the_start_screen_starts_with_the_quiz_on() -> None:
+    app = BpdebugApp(None, quiz=True)  # bpdebug --quiz, with no graph named
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")  # the first bundled graph
+        await pilot.press("n")
+        screen = debugger(app)
+        assert screen.quiz_on and screen.session.cursor == 0 and "= ?" in box_text(app)
