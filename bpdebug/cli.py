@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import TextIO
 
 from bpdebug._version import __version__
@@ -59,10 +58,14 @@ def _parser() -> argparse.ArgumentParser:
         help="change an input first (what if?): apple=101, or one element: 'W1[0,3]=0.5'; repeatable",
     )
     parser.add_argument(
-        "--quiz",
-        action="store_true",
-        help="in the app: before each step shows its numbers, predict them (a score is kept)",
+        "--layers",
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        help="book-style layer classes for the graph's 'layer' nodes; this RUNS the file's code; repeatable",
     )
+    quiz = "in the app: before each step shows its numbers, predict them (a score is kept)"
+    parser.add_argument("--quiz", action="store_true", help=quiz)
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
@@ -106,8 +109,16 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
     """Why these options cannot go together, or None."""
     if args.list and (args.graph is not None or given - {"--list", "--lang"}):
         return "--list takes no GRAPH and no other option but --lang"
-    if args.graph is None and given & {"--trace", "--format", "--check", "--watch", "--samples", "--set"}:
-        return "--trace, --format, --check, --watch and --set need a GRAPH"
+    if args.graph is None and given & {
+        "--trace",
+        "--format",
+        "--check",
+        "--watch",
+        "--samples",
+        "--set",
+        "--layers",
+    }:
+        return "--trace, --format, --check, --watch, --set and --layers need a GRAPH"
     if args.quiz and (args.trace or args.check):
         return "--quiz asks in the app; it does not go with --trace or --check"
     if args.watch and (args.trace or args.check):
@@ -127,15 +138,9 @@ def _main(argv: list[str] | None) -> int:
     if conflict:
         print(f"bpdebug: error: {conflict} (see bpdebug --help)", file=sys.stderr)
         return EXIT_BAD_GRAPH
-    from bpdebug.support.languages import LANGUAGES, from_environment, unknown
-
-    lang = args.lang.strip().lower() if args.lang else from_environment()
-    if lang is not None and lang not in LANGUAGES:
-        print(f"bpdebug: error: {unknown(lang)}", file=sys.stderr)
+    lang = _language(args.lang)
+    if lang is EXIT_BAD_GRAPH:
         return EXIT_BAD_GRAPH
-    from bpdebug.teach.messages import set_language
-
-    set_language(lang or "en")  # the graph's own lang may still decide, once it is read
     if args.list:
         return _list(sys.stdout)
     if args.graph is None:
@@ -149,9 +154,11 @@ def _main(argv: list[str] | None) -> int:
     from bpdebug.core.engine import run
     from bpdebug.formats.toml import load
     from bpdebug.support.errors import GraphError
+    from bpdebug.teach.messages import set_language
 
     try:
-        loaded = load(args.graph, lang=lang)
+        classes = _layers(args.layers)
+        loaded = load(args.graph, lang=lang, layers=classes)  # type: ignore[arg-type]
         set_language(loaded.lang)
         edits = _edits(loaded, args.set)
         graph = apply_edits(loaded, edits)
@@ -163,7 +170,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"bpdebug: {_said(error)}", file=sys.stderr)
         return EXIT_BAD_GRAPH
     if not (args.trace or args.check):
-        return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz)
+        return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz, layers=classes)
     out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
@@ -177,6 +184,29 @@ def _main(argv: list[str] | None) -> int:
     if args.check:
         return _check(graph, trace, args.samples, out)  # type: ignore[arg-type]
     return EXIT_OK
+
+
+def _language(given: str | None) -> str | int | None:
+    """The language chosen (None: let the graph's own lang decide), set for what follows; or
+    EXIT_BAD_GRAPH, said, for an unknown one."""
+    from bpdebug.support.languages import LANGUAGES, from_environment, unknown
+    from bpdebug.teach.messages import set_language
+
+    lang = given.strip().lower() if given else from_environment()
+    if lang is not None and lang not in LANGUAGES:
+        print(f"bpdebug: error: {unknown(lang)}", file=sys.stderr)
+        return EXIT_BAD_GRAPH
+    set_language(lang or "en")  # the graph's own lang may still decide, once it is read
+    return lang
+
+
+def _layers(files: list[str]):
+    """The classes of the --layers files (their code runs here), or None when none is given."""
+    if not files:
+        return None
+    from bpdebug.formats.layer_files import load_layer_files
+
+    return load_layer_files(files)
 
 
 def _edits(graph, written: list[str]) -> list:
@@ -206,7 +236,12 @@ def _has_terminal() -> bool:
 
 
 def _open_app(
-    trace: object, watch: bool = False, base: object = None, edits: list | None = None, quiz: bool = False
+    trace: object,
+    watch: bool = False,
+    base: object = None,
+    edits: list | None = None,
+    quiz: bool = False,
+    layers: dict | None = None,
 ) -> int:
     from bpdebug.support.gcpause import collector_back_on, collector_off_for_startup
 
@@ -221,7 +256,7 @@ def _open_app(
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 
-    app = BpdebugApp(trace, watch=watch, base=base, edits=edits, quiz=quiz)  # type: ignore[arg-type]
+    app = BpdebugApp(trace, watch=watch, base=base, edits=edits, quiz=quiz, layers=layers)  # type: ignore[arg-type]
     app.run()
     return app.return_code or EXIT_OK
 
@@ -241,61 +276,13 @@ def _list(out: TextIO) -> int:
 
 
 def _check(graph, trace, samples: int, out: TextIO) -> int:
-    from bpdebug.core.gradcheck import ATOL, RTOL, check
-    from bpdebug.support.formatting import cell_width, fmt_num, pad_cells, pad_cells_left
-    from bpdebug.support.safe_text import escape_text
-    from bpdebug.teach.messages import say
+    from bpdebug.core.layers import LayerCodeError
+    from bpdebug.export.check_text import run_check
+    from bpdebug.teach.explain import in_place_warnings
 
-    started = time.monotonic()
-    shown = False
-
-    def progress(done: int, total: int, leaf: str) -> None:
-        nonlocal shown
-        if time.monotonic() - started > 0.5 or shown:
-            shown = True
-            name = escape_text(graph.display(leaf))
-            sys.stderr.write("\r" + say("check.progress", done=done, total=total, name=name) + "\x1b[K")
-            sys.stderr.flush()
-
-    results = check(graph, trace, samples=max(1, samples), progress=progress)
-    if shown:
-        sys.stderr.write("\r\x1b[K")
-    out.write(say("check.title", title=graph.title) + "\n")
-    if not results:
-        out.write(say("check.none") + "\n")
-        return EXIT_OK
-    heads = [say(f"check.head.{k}") for k in ("input", "checked", "abs", "rel")]
-    width = max(10, cell_width(heads[0]), *(cell_width(graph.display(r.leaf)) for r in results))
-    out.write(f"{pad_cells(heads[0], width)}  " + "  ".join(pad_cells_left(h, 15) for h in heads[1:]) + "\n")
-    for r in results:
-        checked = str(r.checked)
-        if r.checked != r.total:
-            checked = say("check.some", checked=r.checked, total=r.total)
-        numbers = [checked, fmt_num(r.max_abs_error), fmt_num(r.max_rel_error)]
-        mark = say("check.ok" if r.ok else "check.fail")
-        row = "  ".join(pad_cells_left(n, 15) for n in numbers)
-        out.write(f"{pad_cells(graph.display(r.leaf), width)}  {row}  {mark}\n")
-    failed = [r for r in results if not r.ok]
-    bounds = {"atol": f"{ATOL:g}", "rtol": f"{RTOL:g}"}
-    if failed:
-        out.write("\n" + say("check.failed", failed=len(failed), total=len(results), **bounds) + "\n")
-        return EXIT_CHECK_FAILED
-    out.write("\n" + say("check.passed", total=len(results), **bounds) + "\n")
-    return EXIT_OK
-    width = max(10, *(cell_width(graph.display(r.leaf)) for r in results))
-    out.write(f"{pad_cells('input', width)}  {'checked':>15}  {'max abs error':>13}  {'max rel error':>13}\n")
-    for r in results:
-        checked = f"{r.checked}" if r.checked == r.total else f"{r.checked} of {r.total}"
-        mark = "ok" if r.ok else "FAIL"
-        out.write(
-            f"{pad_cells(graph.display(r.leaf), width)}  {checked:>15}  {fmt_num(r.max_abs_error):>13}  "
-            f"{fmt_num(r.max_rel_error):>13}  {mark}\n"
-        )
-    failed = [r for r in results if not r.ok]
-    if failed:
-        out.write(
-            f"\n{len(failed)} of {len(results)} inputs differ beyond |error| ≤ {ATOL:g} + {RTOL:g}·|grad|\n"
-        )
-        return EXIT_CHECK_FAILED
-    out.write(f"\nall {len(results)} inputs agree (|error| ≤ {ATOL:g} + {RTOL:g}·|grad|)\n")
-    return EXIT_OK
+    try:
+        agree = run_check(graph, trace, samples, out, sys.stderr, in_place_warnings(trace))
+    except LayerCodeError as error:  # the user's layer failed on a moved input
+        print(f"bpdebug: error: --check: {error}", file=sys.stderr)
+        return EXIT_BAD_GRAPH
+    return EXIT_OK if agree else EXIT_CHECK_FAILED

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from bpdebug.core.graph import Graph, Node
+from bpdebug.core.layers import LayerOp, LayerState
 from bpdebug.core.trace import LATER, RawBackward, Steps, Trace
 from bpdebug.core.values import freeze
 from bpdebug.support.errors import GraphError
@@ -31,7 +32,14 @@ def run(graph: Graph) -> Trace:
     with np.errstate(all="ignore"), paused_gc(len(graph.nodes)):
         values, saved = _forward(graph)
         received, backward, on_path = _backward(graph, values, saved)
-        return _trace(graph, values, received, backward, on_path)
+        trace = _trace(graph, values, received, backward, on_path)
+    in_place = tuple(
+        (node.id, method, argument)
+        for node, kept in zip(graph.nodes, saved, strict=True)
+        if type(kept) is LayerState
+        for method, argument in kept.in_place
+    )
+    return trace._replace(in_place=in_place) if in_place else trace
 
 
 def _node_error(graph: Graph, node: Node, phase: str, error: Exception) -> GraphError:
@@ -40,7 +48,8 @@ def _node_error(graph: Graph, node: Node, phase: str, error: Exception) -> Graph
         reason = "out of memory (its arrays are too large for this machine)"
     else:
         reason = str(error) or type(error).__name__
-    return GraphError(f"{where}: error: node {node.id!r} ({node.op.name}), {phase} pass: {reason}")
+    kind = f"layer {node.op.class_name}" if isinstance(node.op, LayerOp) else node.op.name
+    return GraphError(f"{where}: error: node {node.id!r} ({kind}), {phase} pass: {reason}")
 
 
 def _forward(graph: Graph) -> tuple[dict[str, Any], list[Any]]:

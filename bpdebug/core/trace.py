@@ -159,6 +159,8 @@ class Trace(NamedTuple):
     grads: Mapping[str, Any]
     steps: Steps
     forward_count: int
+    # (node, "forward" or "backward", argument): a layer's code changed an argument in place
+    in_place: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def title(self) -> str:

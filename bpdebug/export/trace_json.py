@@ -48,6 +48,8 @@ def trace_dict(trace: Trace) -> dict[str, Any]:
             "node": step.node,
             "op": step.op,
         }
+        if step.op == "layer":
+            record["layer"] = trace.graph.node(step.node).op.class_name  # type: ignore[attr-defined]
         if isinstance(step, ForwardStep):
             record["inputs"] = _mapping(step.inputs)
             record["value"] = plain(step.value)

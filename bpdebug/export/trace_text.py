@@ -12,6 +12,7 @@ from bpdebug.teach.explain import (
     forward_text,
     gradient_table,
     group,
+    in_place_warnings,
     intermediates,
     local_text,
     sent_items,
@@ -59,6 +60,6 @@ def print_trace(trace: Trace, out: TextIO) -> None:
         name_width = max(cell_width(n) for n, _ in rows)
         for name, grad in rows:
             out.write(f"  ∂L/∂{pad_cells(name, name_width)}  {grad}\n")
-    problem = first_nonfinite(trace)
-    if problem:
-        out.write("\n" + say("trace.warning", problem=problem) + "\n")
+    problems = [first_nonfinite(trace), *in_place_warnings(trace)]
+    for k, problem in enumerate(p for p in problems if p):
+        out.write(("\n" if k == 0 else "") + say("trace.warning", problem=problem) + "\n")

@@ -297,3 +297,19 @@ def first_nonfinite(trace: Trace) -> str | None:
     op = trace.graph.node(found["node"]).op.name
     what = say(f"nonfinite.what.{found['what']}")
     return say("nonfinite.first", step=found["step"], what=what, name=name, op=op)
+
+
+def in_place_warnings(trace: Trace, node_id: str | None = None) -> list[str]:
+    """What a layer's code changed in place (every node's, or *node_id*'s), one sentence each."""
+    graph = trace.graph
+    return [
+        say(
+            "in_place",
+            name=graph.display(node),
+            layer=graph.node(node).op.class_name,  # type: ignore[attr-defined]
+            method=method,
+            argument=argument,
+        )
+        for node, method, argument in trace.in_place
+        if node_id is None or node == node_id
+    ]

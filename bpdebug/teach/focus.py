@@ -21,6 +21,7 @@ from bpdebug.teach.explain import (
     first_nonfinite,
     formula,
     forward_numbers,
+    in_place_warnings,
     intermediates,
     out_name,
     sent_items,
@@ -57,6 +58,7 @@ def _node_lines(session: Session, node_id: str) -> list[Line]:
     elif session.asking == node_id:
         lines.append(Line("note", "quiz.asking", {}))
     lines.append(Line("formula", "formula", {"formula": formula(graph, node)}))
+    lines += _check_lines(session, node_id)
     forward = session.forward_step_of(node_id)
     if forward is None:
         if session.asking == node_id:  # the quiz asks for this value: no "press n" here
@@ -82,6 +84,27 @@ def _node_lines(session: Session, node_id: str) -> list[Line]:
     lines.append(Line("explanation", f"op.{node.op.name}", {}, gap=True))
     lines.append(Line("heading", "heading.forward", {}, gap=True))
     return lines + forward_lines
+
+
+def _check_lines(session: Session, node_id: str) -> list[Line]:
+    """What the node check (`k`) found for this node's own backward, and what the user's layer
+    changed in place."""
+    lines = [
+        Line("warning", "nonfinite.value", {"problem": said}, gap=True)
+        for said in in_place_warnings(session.trace, node_id)
+    ]
+    check = session.node_checks.get(node_id)
+    if check is None:
+        return lines
+    heading = "ui.check.node_ok" if check.wrong is None else "ui.check.node_wrong"
+    lines.append(Line("warning" if check.wrong else "note", heading, {}, gap=True))
+    for item in check.inputs:
+        mark = say("check.ok" if item.ok else ("nodecheck.kink" if item.kink else "check.fail"))
+        index = "[" + ", ".join(map(str, item.index)) + "]" if item.index else ""
+        numbers = {k: fmt_num(getattr(item, k)) for k in ("analytic", "numerical", "rel_error")}
+        args = {"input": item.key, "index": index, "mark": mark, **numbers}
+        lines.append(Line("input", "ui.check.input", args))
+    return lines
 
 
 def _forward_lines(session: Session, forward: ForwardStep) -> list[Line]:

@@ -20,6 +20,7 @@ class Session:
     breakpoints: set[str] = field(default_factory=set)
     selected: str | None = None  # a node the user picked; None follows the current step
     asking: str | None = None  # the node of the step the quiz asks about, one step ahead
+    node_checks: dict[str, Any] = field(default_factory=dict)  # node -> NodeCheck, once `k` ran
 
     def __post_init__(self) -> None:
         self.step_nodes = self.trace.steps.node_ids()  # the node of step k is step_nodes[k - 1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,11 +35,13 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size)
 
 
-def load_and_run(path: Path, whatif: WhatIf | None = None) -> Trace | str:
+def load_and_run(
+    path: Path, whatif: WhatIf | None = None, layers: Mapping[str, type] | None = None
+) -> Trace | str:
     """The trace of the graph at *path* (with the what-if edits made again, for --watch), or
-    the one-line reason it has none."""
+    the one-line reason it has none; *layers*: the classes of the --layers files."""
     try:
-        graph = load(path, lang=language())  # in the language the app speaks
+        graph = load(path, lang=language(), layers=layers)  # in the language the app speaks
         if whatif is not None and whatif.edits:
             graph = whatif.rebase(graph)
         return run(graph)
@@ -67,16 +69,19 @@ class BpdebugApp(App):
         base: Graph | None = None,
         edits: list[Edit] | None = None,
         quiz: bool = False,
+        layers: Mapping[str, type] | None = None,
     ) -> None:
         """*source*: the trace to show (the command line runs the graph first, so that a graph
         that cannot run is a one-line error), a graph to run, or None for the start screen;
         *base* and *edits*: the graph as loaded and the --set edits the trace was made with;
-        *quiz*: every graph opened starts with the quiz on."""
+        *quiz*: every graph opened starts with the quiz on; *layers*: the --layers classes,
+        for --watch to load the file with again."""
         super().__init__()
         self.trace = run(source) if isinstance(source, Graph) else source
         self.graph = self.trace.graph if self.trace is not None else None
         self.whatif = WhatIf(base or self.graph, edits) if self.graph is not None else None
         self.quiz_mode = quiz
+        self.layers = layers
         self.watching = watch and self.graph is not None and self.graph.path is not None
         self._stamp: tuple[int, int] | None = None
         self._reloading = False
@@ -101,7 +106,7 @@ class BpdebugApp(App):
             if stamp == self._stamp:
                 return
             self._stamp = stamp
-            outcome = await asyncio.to_thread(load_and_run, path, self.whatif)
+            outcome = await asyncio.to_thread(load_and_run, path, self.whatif, self.layers)
         finally:
             self._reloading = False
         if self.screen is not screen:

@@ -23,6 +23,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("shift+left", "pan(-1)", "ui.key.pan_left"),
     ("z", "toggle_graph_only", "ui.key.toggle_graph_only"),
     ("r", "gradients", "ui.key.gradients"),
+    ("k", "check_nodes", "ui.key.check_nodes"),
     ("e", "edit", "ui.key.edit"),
     ("u", "undo_edit", "ui.key.undo_edit"),
     ("escape", "back_to_list", "ui.key.back_to_list"),

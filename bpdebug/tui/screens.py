@@ -19,6 +19,7 @@ from bpdebug.teach.messages import say
 from bpdebug.teach.quiz import Quiz
 from bpdebug.teach.session import Session
 from bpdebug.tui.arrangement import NARROW, arrange
+from bpdebug.tui.check_actions import CheckActions
 from bpdebug.tui.dialogs import GradientsScreen, HelpScreen, StartScreen
 from bpdebug.tui.keys import FOOTER, KEYS, footer_label, key_text
 from bpdebug.tui.quiz_actions import QuizActions
@@ -34,7 +35,7 @@ from bpdebug.tui.widgets.steps import StepsView
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 
 
-class DebuggerScreen(QuizActions, WhatIfActions, Screen):
+class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
     """The graph, the inspector and the steps: a cursor over one trace."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -107,6 +108,7 @@ class DebuggerScreen(QuizActions, WhatIfActions, Screen):
         self.graph_view.focus()
         self.arrange_panels()
         self.update_view(follow=False)
+        self.say_in_place()
         self.call_after_refresh(freeze_live_objects)
 
     def reload(self, trace: Trace) -> None:

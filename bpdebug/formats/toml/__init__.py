@@ -7,7 +7,7 @@ inputs), ``nodes`` (ops, parameters, inputs and shapes).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bpdebug.core.graph import CycleFound, Graph, Leaf, forward_order
@@ -24,10 +24,17 @@ from bpdebug.support.safe_text import escape_text
 TOP_KEYS = ("title", "description", "lang", "output", "inputs", "nodes")
 
 
-def load(source: str | Path, ops: Mapping[str, Op] | None = None, lang: str | None = None) -> Graph:
+def load(
+    source: str | Path,
+    ops: Mapping[str, Op] | None = None,
+    lang: str | None = None,
+    layers: Iterable[str | Path] | Mapping[str, type] | None = None,
+) -> Graph:
     """Load a graph file, or a bundled graph by name (``"problem2"``). *ops* is the registry
     the file's ops are looked up in (default: a new one with the built-in ops); *lang* the
-    language its texts are read in (default: the file's own ``lang``, else English)."""
+    language its texts are read in (default: the file's own ``lang``, else English); *layers*
+    the Python files whose book-style classes its ``layer`` nodes use (their code runs), or
+    those classes by name."""
     path = Path(source)
     if not path.suffix and not exists(path):
         from bpdebug.formats.bundled import bundled_path
@@ -36,21 +43,39 @@ def load(source: str | Path, ops: Mapping[str, Op] | None = None, lang: str | No
         if found is not None:
             path = found
     doc = Document(path)
+    classes = _layer_classes(layers)
     with paused_gc():
-        return graph_of(doc, doc.read(), ops, lang)
+        return graph_of(doc, doc.read(), ops, lang, classes)
 
 
 def loads(
-    text: str, path: str | Path = "<graph>", ops: Mapping[str, Op] | None = None, lang: str | None = None
+    text: str,
+    path: str | Path = "<graph>",
+    ops: Mapping[str, Op] | None = None,
+    lang: str | None = None,
+    layers: Iterable[str | Path] | Mapping[str, type] | None = None,
 ) -> Graph:
     """Load a graph from TOML text; data files are looked up next to *path*."""
     doc = Document(Path(path))
+    classes = _layer_classes(layers)
     with paused_gc():
-        return graph_of(doc, doc.parse(text), ops, lang)
+        return graph_of(doc, doc.parse(text), ops, lang, classes)
+
+
+def _layer_classes(layers: Iterable[str | Path] | Mapping[str, type] | None) -> Mapping[str, type] | None:
+    if layers is None or isinstance(layers, Mapping):
+        return layers
+    from bpdebug.formats.layer_files import load_layer_files
+
+    return load_layer_files(layers)
 
 
 def graph_of(
-    doc: Document, table: dict, ops: Mapping[str, Op] | None = None, lang: str | None = None
+    doc: Document,
+    table: dict,
+    ops: Mapping[str, Op] | None = None,
+    lang: str | None = None,
+    layers: Mapping[str, type] | None = None,
 ) -> Graph:
     """The graph a parsed document describes, every rule checked."""
     ops = builtin_ops() if ops is None else ops
@@ -70,7 +95,7 @@ def graph_of(
     for name, spec in inputs.items():
         doc.check_id(name, f"input {name!r}", name)
         leaves[name] = values.leaf(name, spec)
-    reader = Nodes(doc, values, ops, leaves)
+    reader = Nodes(doc, values, ops, leaves, layers)
     nodes = reader.read(raw_nodes)
     try:
         ordered = forward_order(nodes)

@@ -309,7 +309,7 @@ class GraphView(StyledLines, can_focus=True):
                 elif ref == focus:
                     mark = "selected"
                 breakpoint = role != "caption" and ref in session.breakpoints
-                bad = role == "node" and session.is_bad(ref)  # type: ignore[arg-type]
+                bad = role == "node" and (session.is_bad(ref) or _checked_wrong(session, ref))  # type: ignore[arg-type]
                 style = style_of(role, mark, "breakpoint" if breakpoint else "", "bad" if bad else "")
             else:
                 pair = pairs.get(role)
@@ -427,3 +427,9 @@ def _page(start: int, size: int, first: int, end: int, ahead: bool) -> int:
     if end - first >= size:  # too big for the view: keep its end, where the node is, in view
         return max(0, end - size)
     return first if ahead else max(0, end - size)
+
+
+def _checked_wrong(session: Session, node_id: str) -> bool:
+    """Whether the node check (`k`) found this node's own backward wrong."""
+    check = session.node_checks.get(node_id)
+    return check is not None and check.wrong is not None

@@ -1,0 +1,181 @@
+"""A book-style layer class (``forward(*inputs)``, ``backward(dout)``, ``self.dW``) as an op.
+
+Each node gets its own instance, made in its forward with the node's ``args``; the instance is
+what the forward keeps for the backward, as the book's layers keep ``self.x``. User code is
+handed writable copies of everything, so the trace never changes under it; a copy that comes
+back changed is reported (``in place``): harmless here, a real bug where a gradient is shared.
+Values and gradients are exactly what the user's code computes, turned into float64.
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bpdebug.core.ops.base import Op, Params
+from bpdebug.core.values import Shape, shape_of
+from bpdebug.support.formatting import shape_text
+
+_OWN = str(Path(__file__).resolve().parents[1])  # bpdebug's own files: never the user's frames
+_LIBRARIES = tuple(
+    {str(Path(np.__file__).resolve().parents[1]), str(Path(inspect.__file__).resolve().parent)}
+)
+
+
+class LayerCodeError(Exception):
+    """The user's layer code failed, or returned what cannot be a value or a gradient."""
+
+
+@dataclass
+class LayerState:
+    """What a layer node's forward keeps: its instance, and the arguments it changed in place."""
+
+    instance: Any
+    shapes: list[Shape]
+    in_place: list[tuple[str, str]] = field(default_factory=list)  # ("backward", "dout")
+
+
+def constructor_names(cls: type) -> list[str]:
+    """The names of the constructor's parameters (``W``, ``b`` of the book's Affine)."""
+    try:
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+class LayerOp(Op):
+    """The op of every node made with one class. Per node, ``params`` says how many of its
+    inputs are ``forward``'s (the rest are the constructor's ``args``), their names, and the
+    constructor parameter each arg fills."""
+
+    name = "layer"
+    min_inputs = 0
+    max_inputs = None
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.class_name = cls.__name__
+        self.symbol = cls.__name__  # type: ignore[misc]
+
+    # --- running the user's code ----------------------------------------------------------
+    def forward(self, xs: Sequence[Any], params: Params) -> tuple[Any, LayerState]:
+        n = params["forward_inputs"]
+        inputs, args = [_copy(x) for x in xs[:n]], [_copy(a) for a in xs[n:]]
+        instance = self._call("__init__", lambda: self.cls(*args))
+        value = self._call("forward", lambda: instance.forward(*inputs))
+        state = LayerState(instance, [shape_of(x) for x in xs])
+        for name, given, handed in zip(params["keys"], xs, [*inputs, *args], strict=True):
+            if _changed(given, handed):
+                state.in_place.append(("forward", name))
+        return self._value(value, "forward"), state
+
+    def backward(
+        self, saved: LayerState, g: Any, params: Params, needs: Sequence[bool] | None = None
+    ) -> list:
+        n, keys = params["forward_inputs"], params["keys"]
+        dout = _copy(g)
+        returned = self._call("backward", lambda: saved.instance.backward(dout))
+        if _changed(g, dout):
+            saved.in_place.append(("backward", "dout"))
+        if returned is None:
+            raise LayerCodeError(
+                f"{self.class_name}.backward returned None; it must return the gradient of each input"
+            )
+        grads = list(returned) if isinstance(returned, tuple | list) else [returned]
+        if len(grads) > n:
+            inputs = ", ".join(keys[:n])
+            raise LayerCodeError(
+                f"{self.class_name}.backward returned {len(grads)} values; forward takes {n} ({inputs})"
+            )
+        grads += [None] * (n - len(grads))
+        for arg, key in zip(params["arg_names"], keys[n:], strict=True):
+            grads.append(self._arg_grad(saved.instance, arg, key))
+        wanted = needs if needs is not None else [True] * len(grads)
+        return [
+            self._grad(grad, key, shape) if want and grad is not None else None
+            for grad, key, shape, want in zip(grads, keys, saved.shapes, wanted, strict=True)
+        ]
+
+    def _arg_grad(self, instance: Any, arg: str, key: str) -> Any:
+        grad = getattr(instance, f"d{arg}", None)
+        if grad is None:
+            raise LayerCodeError(
+                f"{self.class_name} has no self.d{arg} after backward: the gradient of its "
+                f"constructor argument {arg} ({key}) is read from self.d{arg}"
+            )
+        return grad
+
+    def _call(self, method: str, run: Callable[[], Any]) -> Any:
+        try:
+            return run()
+        except Exception as error:  # the user's code: any exception at all is theirs to see
+            where = user_frames(error)
+            said = f"{self.class_name}.{method} raised {type(error).__name__}: {error}"
+            raise LayerCodeError(said + (f" ({where})" if where else "")) from None
+
+    def _value(self, value: Any, method: str) -> Any:
+        if value is None:
+            raise LayerCodeError(f"{self.class_name}.{method} returned None; it must return the value")
+        try:
+            array = np.array(value, dtype=np.float64)  # a copy: the instance may keep it (self.out)
+        except (TypeError, ValueError):
+            raise LayerCodeError(
+                f"{self.class_name}.{method} returned {type(value).__name__}, not a number or an array"
+            ) from None
+        return float(array) if array.ndim == 0 else array
+
+    def _grad(self, grad: Any, key: str, shape: Shape) -> Any:
+        value = self._value(grad, "backward")
+        if shape_of(value) != shape:
+            raise LayerCodeError(
+                f"{self.class_name}.backward: the gradient for {key!r} has shape "
+                f"{shape_text(shape_of(value))}, but {key} has shape {shape_text(shape)}"
+            )
+        return value
+
+    # --- notation ---------------------------------------------------------------------------
+    def formula(self, names: Sequence[str], params: Params, out: str = "y") -> str:
+        n = params["forward_inputs"]
+        return f"{out} = {self.class_name}({', '.join(names[n:])}).forward({', '.join(names[:n])})"
+
+    def sent_formula(self, i: int, names: Sequence[str], params: Params, out: str = "y") -> str:
+        n = params["forward_inputs"]
+        if i >= n:
+            return f"self.d{params['arg_names'][i - n]}"
+        return f"{self.class_name}.backward(∂L/∂{out})" + (f"[{i}]" if n > 1 else "")
+
+
+def user_frames(error: BaseException) -> str:
+    """``layers.py:12 in forward ← functions.py:30 in softmax``: where in the user's files it
+    failed, innermost last, without bpdebug's frames or the libraries'."""
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if not f.filename.startswith(_OWN) and not f.filename.startswith(_LIBRARIES)
+    ]
+    return " ← ".join(f"{_short(f.filename)}:{f.lineno} in {f.name}" for f in frames[-3:])
+
+
+def _short(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _copy(value: Any) -> Any:
+    return value if type(value) is float else np.array(value)  # a writable copy
+
+
+def _changed(given: Any, handed: Any) -> bool:
+    if type(given) is float:
+        return False  # a float cannot be changed in place
+    return not np.array_equal(given, handed, equal_nan=True)
