@@ -2,6 +2,7 @@
 
     python -m benchmarks.engine_cases scalar      # bpdebug.run vs micrograd, 10,000 nodes
     python -m benchmarks.engine_cases mnist       # bpdebug.run vs hand-written numpy, 784-50-10
+    python -m benchmarks.engine_cases layers      # --layers nodes vs the same classes by hand
     python -m benchmarks.engine_cases memory bpdebug|numpy
 
 Each prints one JSON line of seconds (or bytes).
@@ -146,6 +147,89 @@ def mnist_case() -> dict:
     }
 
 
+# --- the same net as --layers nodes vs the same classes called by hand ---------------------
+
+LAYERED = """
+title = "784-50-10 as book-style layers"
+[inputs]
+x = {{ value = {{ file = "{data}", key = "x" }}, grad = false }}
+t = {{ value = {{ file = "{data}", key = "t" }}, grad = false }}
+W1 = {{ init = "normal", shape = [784, 50], scale = 0.01, seed = 1 }}
+b1 = {{ init = "zeros", shape = [50] }}
+W2 = {{ init = "normal", shape = [50, 10], scale = 0.01, seed = 2 }}
+b2 = {{ init = "zeros", shape = [10] }}
+[[nodes]]
+id = "Affine1"
+layer = "Affine"
+inputs = ["x"]
+args = ["W1", "b1"]
+[[nodes]]
+id = "Relu1"
+layer = "Relu"
+inputs = ["Affine1"]
+[[nodes]]
+id = "Affine2"
+layer = "Affine"
+inputs = ["Relu1"]
+args = ["W2", "b2"]
+[[nodes]]
+id = "loss"
+layer = "SoftmaxWithLoss"
+inputs = ["Affine2", "t"]
+"""
+
+
+def layered_graph(folder: Path):
+    """The net as layer nodes, with one-hot labels (as the book's chapter 5 loads MNIST)."""
+    import numpy as np
+
+    import bpdebug
+
+    data = np.load(MNIST, allow_pickle=False)
+    labels = data["t"].astype(int)
+    np.savez(folder / "batch.npz", x=data["x"].astype(np.float64), t=np.eye(10)[labels])
+    (folder / "net.toml").write_text(LAYERED.format(data="batch.npz"), encoding="utf-8")
+    return bpdebug.load(folder / "net.toml", layers=[ROOT / "benchmarks" / "book_style_layers.py"])
+
+
+def by_hand(graph):
+    """The book's TwoLayerNet.gradient: its layers made once, forward then backward."""
+    from benchmarks.book_style_layers import Affine, Relu, SoftmaxWithLoss
+
+    value = {name: leaf.value for name, leaf in graph.leaves.items()}
+    layers = [Affine(value["W1"], value["b1"]), Relu(), Affine(value["W2"], value["b2"])]
+    last = SoftmaxWithLoss()
+    x, t = value["x"], value["t"]
+
+    def gradient():
+        out = x
+        for layer in layers:
+            out = layer.forward(out)
+        loss = last.forward(out, t)
+        dout = last.backward(1)
+        for layer in reversed(layers):
+            dout = layer.backward(dout)
+        return loss, layers[0].dW, layers[0].db, layers[2].dW, layers[2].db
+
+    return gradient
+
+
+def layers_case() -> dict:
+    import tempfile
+
+    import bpdebug
+    from bpdebug.core.nodecheck import check_nodes
+
+    with tempfile.TemporaryDirectory() as folder:
+        graph = layered_graph(Path(folder))
+    times = interleaved({"bpdebug": lambda: bpdebug.run(graph), "by_hand": by_hand(graph)}, MNIST_RUNS)
+    trace = bpdebug.run(graph)
+    start = time.perf_counter()
+    check_nodes(graph, trace)
+    check = time.perf_counter() - start
+    return {k: statistics.median(v) for k, v in times.items()} | {"node_check": check}
+
+
 def memory_case(who: str) -> dict:
     """Peak resident memory of a process that loads the net and runs it forward and backward."""
     if who == "bpdebug":
@@ -166,6 +250,8 @@ if __name__ == "__main__":
         print(json.dumps(scalar_case()))
     elif case == "mnist":
         print(json.dumps(mnist_case()))
+    elif case == "layers":
+        print(json.dumps(layers_case()))
     elif case == "memory":
         print(json.dumps(memory_case(sys.argv[2])))
     else:

@@ -145,6 +145,28 @@ def main() -> int:
             ratio <= 1.3,
         )
     )
+    layered = engine_case("layers")
+    ratio = layered["bpdebug"] / layered["by_hand"]
+    rows.append(
+        (
+            f"run(), the same net as --layers nodes, book-style classes (median of {MNIST_RUNS})",
+            ms(layered["bpdebug"]),
+            f"the classes called by hand {ms(layered['by_hand'])}",
+            f"{ratio:.2f}×",
+            "≤ 1.5×",
+            ratio <= 1.5,
+        )
+    )
+    rows.append(
+        (
+            "each node's own backward checked (--check, k), that net",
+            ms(layered["node_check"]),
+            "—",
+            "—",
+            "< 5 s",
+            layered["node_check"] < 5,
+        )
+    )
     mem_b = engine_case("memory", "bpdebug")["peak_bytes"]
     mem_n = engine_case("memory", "numpy")["peak_bytes"]
     rows.append(

@@ -20,6 +20,8 @@ import numpy as np
 
 from bpdebug.core.ops.base import Op, Params
 from bpdebug.core.values import Shape, shape_of
+from bpdebug.support.allocator import keep_freed_memory
+from bpdebug.support.catalogs import say
 from bpdebug.support.formatting import shape_text
 
 _OWN = str(Path(__file__).resolve().parents[1])  # bpdebug's own files: never the user's frames
@@ -60,6 +62,7 @@ class LayerOp(Op):
     max_inputs = None
 
     def __init__(self, cls: type) -> None:
+        keep_freed_memory()  # the copies below, made on every run, reuse memory
         self.cls = cls
         self.class_name = cls.__name__
         self.symbol = cls.__name__  # type: ignore[misc]
@@ -85,14 +88,12 @@ class LayerOp(Op):
         if _changed(g, dout):
             saved.in_place.append(("backward", "dout"))
         if returned is None:
-            raise LayerCodeError(
-                f"{self.class_name}.backward returned None; it must return the gradient of each input"
-            )
+            raise LayerCodeError(say("layer.returned_none.backward", layer=self.class_name))
         grads = list(returned) if isinstance(returned, tuple | list) else [returned]
         if len(grads) > n:
             inputs = ", ".join(keys[:n])
             raise LayerCodeError(
-                f"{self.class_name}.backward returned {len(grads)} values; forward takes {n} ({inputs})"
+                say("layer.too_many", layer=self.class_name, count=len(grads), n=n, inputs=inputs)
             )
         grads += [None] * (n - len(grads))
         for arg, key in zip(params["arg_names"], keys[n:], strict=True):
@@ -106,38 +107,37 @@ class LayerOp(Op):
     def _arg_grad(self, instance: Any, arg: str, key: str) -> Any:
         grad = getattr(instance, f"d{arg}", None)
         if grad is None:
-            raise LayerCodeError(
-                f"{self.class_name} has no self.d{arg} after backward: the gradient of its "
-                f"constructor argument {arg} ({key}) is read from self.d{arg}"
-            )
+            raise LayerCodeError(say("layer.no_grad_attr", layer=self.class_name, arg=arg, key=key))
         return grad
 
     def _call(self, method: str, run: Callable[[], Any]) -> Any:
         try:
             return run()
         except Exception as error:  # the user's code: any exception at all is theirs to see
-            where = user_frames(error)
-            said = f"{self.class_name}.{method} raised {type(error).__name__}: {error}"
-            raise LayerCodeError(said + (f" ({where})" if where else "")) from None
+            raised = f"{type(error).__name__}: {error}"
+            where = user_frames(error) or "—"
+            said = say("layer.raised", layer=self.class_name, method=method, error=raised, where=where)
+            raise LayerCodeError(said) from None
 
     def _value(self, value: Any, method: str) -> Any:
         if value is None:
-            raise LayerCodeError(f"{self.class_name}.{method} returned None; it must return the value")
+            raise LayerCodeError(say("layer.returned_none.forward", layer=self.class_name))
         try:
-            array = np.array(value, dtype=np.float64)  # a copy: the instance may keep it (self.out)
+            # forward's value is copied: the instance may keep it (self.out) and change it in
+            # its backward; nothing runs on the instance after its backward, so what that
+            # returns is taken as it is
+            array = np.array(value, dtype=np.float64, copy=method == "forward" or None)
         except (TypeError, ValueError):
             raise LayerCodeError(
-                f"{self.class_name}.{method} returned {type(value).__name__}, not a number or an array"
+                say("layer.not_a_value", layer=self.class_name, method=method, type=type(value).__name__)
             ) from None
         return float(array) if array.ndim == 0 else array
 
     def _grad(self, grad: Any, key: str, shape: Shape) -> Any:
         value = self._value(grad, "backward")
         if shape_of(value) != shape:
-            raise LayerCodeError(
-                f"{self.class_name}.backward: the gradient for {key!r} has shape "
-                f"{shape_text(shape_of(value))}, but {key} has shape {shape_text(shape)}"
-            )
+            got, wanted = shape_text(shape_of(value)), shape_text(shape)
+            raise LayerCodeError(say("layer.shape", layer=self.class_name, key=key, got=got, shape=wanted))
         return value
 
     # --- notation ---------------------------------------------------------------------------
@@ -178,4 +178,5 @@ def _copy(value: Any) -> Any:
 def _changed(given: Any, handed: Any) -> bool:
     if type(given) is float:
         return False  # a float cannot be changed in place
-    return not np.array_equal(given, handed, equal_nan=True)
+    # equal_nan costs 40 times more (docs/performance.md): only when the plain test says no
+    return not np.array_equal(given, handed) and not np.array_equal(given, handed, equal_nan=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bpdebug.core.layers import user_frames
+from bpdebug.support.catalogs import say
 from bpdebug.support.errors import GraphError
 
 Classes = dict[str, type]
@@ -31,9 +32,9 @@ def load_layer_files(paths: Iterable[str | Path]) -> Classes:
     for given in paths:
         path = Path(given)
         if not path.is_file():
-            raise GraphError(f"--layers {given}: no such file")
+            raise GraphError(say("layers.no_file", file=str(given)))
         if path.suffix != ".py":
-            raise GraphError(f"--layers {given}: not a Python file (.py)")
+            raise GraphError(say("layers.not_python", file=str(given)))
         module = _import(path.resolve(), str(given))
         for name, value in vars(module).items():
             if _is_layer(value) and value.__module__ == module.__name__:
@@ -60,9 +61,7 @@ def _import(path: Path, given: str) -> ModuleType:
         if len(parts) > 1:
             module = importlib.import_module(".".join(parts))
             if Path(module.__file__ or "").resolve() != path:
-                raise GraphError(
-                    f"--layers {given}: another module named {'.'.join(parts)} is already imported"
-                )
+                raise GraphError(say("layers.shadowed", file=given, module=".".join(parts)))
             return module
         spec = importlib.util.spec_from_file_location(f"bpdebug_layers.{path.stem}", path)
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
@@ -71,8 +70,8 @@ def _import(path: Path, given: str) -> ModuleType:
     except GraphError:
         raise
     except SyntaxError as error:
-        raise GraphError(f"--layers {given}:{error.lineno}: syntax error: {error.msg}") from None
+        raise GraphError(say("layers.syntax", file=given, line=error.lineno, reason=error.msg)) from None
     except Exception as error:  # importing the user's file ran the user's code
-        where = user_frames(error)
-        said = f"--layers {given}: importing it raised {type(error).__name__}: {error}"
-        raise GraphError(said + (f" ({where})" if where else "")) from None
+        raised = f"{type(error).__name__}: {error}"
+        said = say("layers.import_raised", file=given, error=raised, where=user_frames(error) or "—")
+        raise GraphError(said) from None

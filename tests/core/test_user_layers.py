@@ -313,3 +313,27 @@ async def test_k_in_the_app_marks_the_first_wrong_node_and_shows_its_numbers(fil
         text = inspector_text(app)
         assert "node check: this node's own backward is WRONG" in text and "analytic" in text
         assert screen.session.node_checks["fc"].wrong is None
+
+
+def test_a_layers_file_that_cannot_be_imported_is_one_line(files, capsys) -> None:
+    graph = files("p2.toml", PROBLEM2)
+    for name, text, says in (
+        ("broken.py", "def forward(:\n", "broken.py:1: syntax error"),
+        ("raising.py", "import no_such_module_here\n", "importing it raised ModuleNotFoundError"),
+        ("notes.txt", "", "not a Python file"),
+    ):
+        path = files(name, text)
+        assert main([str(graph), "--layers", str(path), "--trace"]) == 2
+        err = capsys.readouterr().err
+        assert says in err and err.count("\n") == 1, err
+    assert main([str(graph), "--layers", "missing.py", "--trace"]) == 2
+    assert "--layers missing.py: no such file" in capsys.readouterr().err
+
+
+def test_layer_errors_speak_chinese(files, capsys) -> None:
+    graph = files("p2.toml", PROBLEM2)
+    assert main([str(graph), "--lang", "zh", "--trace"]) == 2
+    assert "请用 --layers FILE.py 给出定义它的文件" in capsys.readouterr().err
+    layers = files("net.py", NET)
+    assert main([str(files("g.toml", net_graph("Tanh"))), "--lang", "zh", "--layers", str(layers), "--check"]) == 1
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("第一个出错的节点：act（Tanh.backward）")

@@ -9,18 +9,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from bpdebug.core.graph import Leaf, Node
-from bpdebug.core.layers import LayerOp, constructor_names
+from bpdebug.core.layers import LayerOp
 from bpdebug.core.ops import InputError, Op, Param, ShapeError
 from bpdebug.core.values import shape_of
 from bpdebug.formats.toml.document import Document, type_name
+from bpdebug.formats.toml.layer_nodes import LayerNodes
 from bpdebug.formats.toml.values import Values, is_finite_number
 from bpdebug.support.errors import did_you_mean
 
 NODE_KEYS = ("id", "op", "inputs", "label")
-LAYER_KEYS = ("id", "layer", "inputs", "args", "label")
 
 
 def arity_text(op: Op) -> str:
@@ -31,7 +29,7 @@ def arity_text(op: Op) -> str:
     return f"{op.min_inputs} to {op.max_inputs} inputs"
 
 
-class Nodes:
+class Nodes(LayerNodes):
     """Reads the nodes of one document; anonymous constants join *leaves* as they are met."""
 
     def __init__(
@@ -100,67 +98,6 @@ class Nodes:
             node_id,
             "op",
         )
-
-    def layer_node(self, index: int, node_id: str, raw: dict, declared: set) -> Node:
-        """A node made with a class from a --layers file: ``forward(*inputs)``, ``args`` to
-        its constructor."""
-        what = f"node {node_id!r}"
-        if "op" in raw:
-            raise self.doc.fail(f"{what}: give 'op' or 'layer', not both", "id", node_id)
-        self.doc.check_keys(raw, LAYER_KEYS, what, "id", node_id)
-        op = self.layer_op(raw["layer"], what, node_id)
-        label = self.doc.text(raw, "label", what, "id", node_id)
-        lists = []
-        for key in ("inputs", "args"):
-            items = raw.get(key, [])
-            if not isinstance(items, list):
-                raise self.doc.fail(f"{what}: {key!r} must be a list of ids or numbers", "id", node_id, key)
-            lists.append(items)
-        raw_inputs, raw_args = lists
-        if not raw_inputs:
-            raise self.doc.fail(f"{what}: missing 'inputs', the arguments of forward()", "id", node_id)
-        names = constructor_names(op.cls)
-        if len(raw_args) > len(names):
-            takes = ", ".join(names) or "nothing"
-            raise self.doc.fail(
-                f"{what}: {op.class_name}() takes {len(names)} arguments ({takes}), "
-                f"'args' gives {len(raw_args)}",
-                "id",
-                node_id,
-                "args",
-            )
-        input_ids, keys = self.inputs([*raw_inputs, *raw_args], what, node_id, declared)
-        params = {
-            "forward_inputs": len(raw_inputs),
-            "arg_names": tuple(names[: len(raw_args)]),
-            "keys": tuple(keys),
-        }
-        return Node(node_id, op, tuple(input_ids), tuple(keys), params, label, (), index)
-
-    def layer_op(self, class_name: Any, what: str, node_id: str) -> LayerOp:
-        if not isinstance(class_name, str):
-            raise self.doc.fail(f"{what}: 'layer' must be the name of a class", "id", node_id, "layer")
-        if self.layers is None:
-            raise self.doc.fail(
-                f"{what} uses layer {class_name!r}: give the file that defines it with --layers FILE.py "
-                "(a graph file never imports code)",
-                "id",
-                node_id,
-                "layer",
-            )
-        cls = self.layers.get(class_name)
-        if cls is None:
-            defined = ", ".join(self.layers) or "no classes with forward and backward"
-            raise self.doc.fail(
-                f"{what}: unknown layer {class_name!r}{did_you_mean(class_name, self.layers)}; "
-                f"the --layers files define: {defined}",
-                "id",
-                node_id,
-                "layer",
-            )
-        if class_name not in self._layer_ops:
-            self._layer_ops[class_name] = LayerOp(cls)
-        return self._layer_ops[class_name]
 
     def inputs(self, raw_inputs: list, what: str, node_id: str, declared: set) -> tuple[list[str], list[str]]:
         """Each input's id and the key the trace names it by (``#k`` for a number)."""
@@ -258,22 +195,6 @@ class Nodes:
             shapes[node.id] = shape
             result.append(_with_shape(node, shape))
         return result
-
-    def layer_values(self, ordered: list[Node]) -> dict:
-        """Every value, by running the forward pass, when some node is a layer; else {}."""
-        if not any(isinstance(node.op, LayerOp) for node in ordered):
-            return {}
-        values = {name: leaf.value for name, leaf in self.leaves.items()}
-        for node in ordered:
-            try:
-                with np.errstate(all="ignore"):
-                    values[node.id] = node.op.forward([values[i] for i in node.inputs], node.params)[0]
-            except Exception as error:  # the user's code, or an op on what it returned
-                kind = f"layer {node.op.class_name}" if isinstance(node.op, LayerOp) else node.op.name
-                raise self.doc.fail(
-                    f"node {node.id!r} ({kind}), forward pass: {error}", "id", node.id
-                ) from None
-        return values
 
 
 def _with_shape(node: Node, shape: tuple[int, ...]) -> Node:
