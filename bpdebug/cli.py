@@ -170,7 +170,8 @@ def _main(argv: list[str] | None) -> int:
         print(f"bpdebug: {_said(error)}", file=sys.stderr)
         return EXIT_BAD_GRAPH
     if not (args.trace or args.check):
-        return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz, layers=classes)
+        layers = {"layers": classes, "layer_files": args.layers}
+        return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz, **layers)
     out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
@@ -242,6 +243,7 @@ def _open_app(
     edits: list | None = None,
     quiz: bool = False,
     layers: dict | None = None,
+    layer_files: list[str] | None = None,
 ) -> int:
     from bpdebug.support.gcpause import collector_back_on, collector_off_for_startup
 
@@ -256,7 +258,9 @@ def _open_app(
     collector_off_for_startup()  # the app turns it back on after its first frame
     from bpdebug.tui.app import BpdebugApp
 
-    app = BpdebugApp(trace, watch=watch, base=base, edits=edits, quiz=quiz, layers=layers)  # type: ignore[arg-type]
+    app = BpdebugApp(
+        trace, watch=watch, base=base, edits=edits, quiz=quiz, layers=layers, layer_files=layer_files
+    )  # type: ignore[arg-type]
     app.run()
     return app.return_code or EXIT_OK
 

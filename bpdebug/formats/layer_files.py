@@ -59,9 +59,11 @@ def _import(path: Path, given: str) -> ModuleType:
         sys.path.insert(0, str(folder))
     try:
         if len(parts) > 1:
-            module = importlib.import_module(".".join(parts))
+            name = ".".join(parts)
+            known = sys.modules.get(name)  # imported before: its file may have changed since
+            module = importlib.reload(known) if known is not None else importlib.import_module(name)
             if Path(module.__file__ or "").resolve() != path:
-                raise GraphError(say("layers.shadowed", file=given, module=".".join(parts)))
+                raise GraphError(say("layers.shadowed", file=given, module=name))
             return module
         spec = importlib.util.spec_from_file_location(f"bpdebug_layers.{path.stem}", path)
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]

@@ -27,6 +27,10 @@ from bpdebug.tui.keys import KEYS
 from bpdebug.tui.screens import DebuggerScreen
 
 
+def _layer_ops(graph: Graph) -> list:
+    return [node.op for node in graph.nodes if node.op.name == "layer"]
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
@@ -36,10 +40,11 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def load_and_run(
-    path: Path, whatif: WhatIf | None = None, layers: Mapping[str, type] | None = None
+    path: Path, whatif: WhatIf | None = None, layers: Mapping[str, type] | list[Path] | None = None
 ) -> Trace | str:
     """The trace of the graph at *path* (with the what-if edits made again, for --watch), or
-    the one-line reason it has none; *layers*: the classes of the --layers files."""
+    the one-line reason it has none; *layers*: the classes of the --layers files, or the files
+    (imported again)."""
     try:
         graph = load(path, lang=language(), layers=layers)  # in the language the app speaks
         if whatif is not None and whatif.edits:
@@ -70,25 +75,27 @@ class BpdebugApp(App):
         edits: list[Edit] | None = None,
         quiz: bool = False,
         layers: Mapping[str, type] | None = None,
+        layer_files: list[str] | None = None,
     ) -> None:
         """*source*: the trace to show (the command line runs the graph first, so that a graph
         that cannot run is a one-line error), a graph to run, or None for the start screen;
         *base* and *edits*: the graph as loaded and the --set edits the trace was made with;
-        *quiz*: every graph opened starts with the quiz on; *layers*: the --layers classes,
-        for --watch to load the file with again."""
+        *quiz*: every graph opened starts with the quiz on; *layers*: the --layers classes, and
+        *layer_files* their files, which --watch watches and imports again when they change."""
         super().__init__()
         self.trace = run(source) if isinstance(source, Graph) else source
         self.graph = self.trace.graph if self.trace is not None else None
         self.whatif = WhatIf(base or self.graph, edits) if self.graph is not None else None
         self.quiz_mode = quiz
         self.layers = layers
+        self.layer_files = [Path(f) for f in layer_files or []]
         self.watching = watch and self.graph is not None and self.graph.path is not None
         self._stamp: tuple[int, int] | None = None
         self._reloading = False
 
     def on_mount(self) -> None:
         if self.watching:
-            self._stamp = _stamp(self.graph.path)  # type: ignore[union-attr]
+            self._stamp = self._stamps()
             self.set_interval(0.5, self.check_file)
 
     async def check_file(self) -> None:
@@ -102,11 +109,13 @@ class BpdebugApp(App):
         path = self.graph.path  # type: ignore[union-attr]
         self._reloading = True
         try:
-            stamp = await asyncio.to_thread(_stamp, path)
+            stamp = await asyncio.to_thread(self._stamps)
             if stamp == self._stamp:
                 return
+            code_changed = self._stamp is not None and stamp[1:] != self._stamp[1:]
             self._stamp = stamp
-            outcome = await asyncio.to_thread(load_and_run, path, self.whatif, self.layers)
+            layers = self.layer_files if code_changed else self.layers  # edited code: import it again
+            outcome = await asyncio.to_thread(load_and_run, path, self.whatif, layers)
         finally:
             self._reloading = False
         if self.screen is not screen:
@@ -116,8 +125,14 @@ class BpdebugApp(App):
             screen.show_file_error(outcome)
             return
         self.trace, self.graph = outcome, outcome.graph
+        if code_changed:
+            self.layers = {op.class_name: op.cls for op in _layer_ops(outcome.graph)}
         screen.reload(outcome)
         self.notify(say("ui.reloaded", name=escape_text(path.name)), timeout=2, markup=False)
+
+    def _stamps(self) -> tuple:
+        """The graph file's stamp, then each --layers file's."""
+        return tuple(_stamp(p) for p in [self.graph.path, *self.layer_files])  # type: ignore[list-item]
 
     def get_default_screen(self) -> Screen:
         """The first screen itself (not a blank one with ours pushed on top): a faster start."""

@@ -54,4 +54,4 @@ class CheckActions:
         """Once a trace is shown: what the user's layers changed in place, if anything."""
         warnings = in_place_warnings(self.session.trace)  # type: ignore[attr-defined]
         if warnings:
-            self.notify("\n".join(warnings), severity="warning", timeout=10, markup=False)  # type: ignore[attr-defined]
+            self.notify("\n".join(warnings), severity="warning", timeout=6, markup=False)  # type: ignore[attr-defined]

@@ -337,3 +337,26 @@ def test_layer_errors_speak_chinese(files, capsys) -> None:
     layers = files("net.py", NET)
     assert main([str(files("g.toml", net_graph("Tanh"))), "--lang", "zh", "--layers", str(layers), "--check"]) == 1
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("第一个出错的节点：act（Tanh.backward）")
+
+
+async def test_watch_imports_an_edited_layers_file_again(files) -> None:
+    import asyncio
+
+    from bpdebug.tui.app import BpdebugApp
+
+    layers = files("net.py", NET)
+    graph = files("g.toml", net_graph("Tanh"))
+    trace = bpdebug.run(bpdebug.load(graph, layers=[layers]))
+    app = BpdebugApp(trace, watch=True, layers=None, layer_files=[str(layers)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        wrong = app.trace.grads["W"].copy()
+        fixed = NET.replace("return dout * (1 - self.out)  #", "return dout * (1 - self.out**2)  #")
+        layers.write_text(dedent(fixed), encoding="utf-8")
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            await pilot.pause()
+            if not np.allclose(app.trace.grads["W"], wrong):
+                break
+        graph_now = app.trace.graph
+        assert not np.allclose(app.trace.grads["W"], wrong)
+        assert first_wrong(check_nodes(graph_now, app.trace)) is None  # the fixed Tanh
