@@ -66,9 +66,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     quiz = "in the app: before each step shows its numbers, predict them (a score is kept)"
     parser.add_argument("--quiz", action="store_true", help=quiz)
+    _export_arguments(parser)
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--export",
+        choices=("markdown", "dot", "svg"),
+        help="write a handout (markdown), a Graphviz graph (dot) or the app's screens (svg), in --lang",
+    )
+    parser.add_argument(
+        "-o", "--out", metavar="PATH", help="with --export: the file (svg of every step: the folder)"
+    )
+    parser.add_argument("--force", action="store_true", help="with --export: overwrite files that exist")
+    parser.add_argument("--step", type=int, metavar="K", help="with --export svg: only the screen at step K")
+    parser.add_argument(
+        "--size", default="120x40", metavar="COLSxROWS", help="with --export svg (default 120x40)"
+    )
+    parser.add_argument("--theme", choices=("dark", "light"), default="dark", help="with --export svg")
 
 
 class _EscapingWriter:
@@ -110,6 +128,7 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
     if args.list and (args.graph is not None or given - {"--list", "--lang"}):
         return "--list takes no GRAPH and no other option but --lang"
     if args.graph is None and given & {
+        "--export",
         "--trace",
         "--format",
         "--check",
@@ -118,7 +137,14 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
         "--set",
         "--layers",
     }:
-        return "--trace, --format, --check, --watch, --set and --layers need a GRAPH"
+        return "--trace, --format, --check, --watch, --set, --layers and --export need a GRAPH"
+    export_only = {"-o", "--out", "--force", "--step", "--size", "--theme"}
+    if args.export is None and (given & export_only or args.out is not None):
+        return "-o, --force, --step, --size and --theme are for --export"
+    if args.export is not None and (args.trace or args.check or args.watch or args.quiz):
+        return "--export writes files; it does not go with --trace, --check, --watch or --quiz"
+    if args.export != "svg" and given & {"--step", "--size", "--theme"}:
+        return "--step, --size and --theme are for --export svg"
     if args.quiz and (args.trace or args.check):
         return "--quiz asks in the app; it does not go with --trace or --check"
     if args.watch and (args.trace or args.check):
@@ -146,7 +172,7 @@ def _main(argv: list[str] | None) -> int:
     if args.graph is None:
         return _open_app(None, quiz=args.quiz)
 
-    if not (args.trace or args.check):
+    if not (args.trace or args.check or args.export):
         from bpdebug.support.gcpause import collector_off_for_startup
 
         collector_off_for_startup()  # before numpy and textual are imported
@@ -169,6 +195,8 @@ def _main(argv: list[str] | None) -> int:
         collector_back_on()  # the app will not start: leave the collector as it was
         print(f"bpdebug: {_said(error)}", file=sys.stderr)
         return EXIT_BAD_GRAPH
+    if args.export is not None:
+        return _export(trace, args)
     if not (args.trace or args.check):
         layers = {"layers": classes, "layer_files": args.layers}
         return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz, **layers)
@@ -199,6 +227,38 @@ def _language(given: str | None) -> str | int | None:
         return EXIT_BAD_GRAPH
     set_language(lang or "en")  # the graph's own lang may still decide, once it is read
     return lang
+
+
+def _export(trace, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bpdebug.export.output import OutputError, write_files
+    from bpdebug.support.safe_text import escape_text
+
+    try:
+        if args.export == "svg":
+            from bpdebug.tui.export_svg import export_svg
+
+            said = export_svg(trace, args.step, args.out, args.size, args.theme, args.force)
+            if said:
+                print(escape_text(said), file=sys.stderr)
+            return EXIT_OK
+        if args.export == "markdown":
+            from bpdebug.export.handout import handout
+
+            text = handout(trace)
+        else:
+            from bpdebug.export.dot import dot
+
+            text = dot(trace)
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            write_files({Path(args.out): text}, args.force)
+    except OutputError as error:
+        print(f"bpdebug: error: {escape_text(str(error))}", file=sys.stderr)
+        return EXIT_BAD_GRAPH
+    return EXIT_OK
 
 
 def _layers(files: list[str]):

@@ -335,8 +335,13 @@ def test_layer_errors_speak_chinese(files, capsys) -> None:
     assert main([str(graph), "--lang", "zh", "--trace"]) == 2
     assert "请用 --layers FILE.py 给出定义它的文件" in capsys.readouterr().err
     layers = files("net.py", NET)
-    assert main([str(files("g.toml", net_graph("Tanh"))), "--lang", "zh", "--layers", str(layers), "--check"]) == 1
-    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("第一个出错的节点：act（Tanh.backward）")
+    assert (
+        main([str(files("g.toml", net_graph("Tanh"))), "--lang", "zh", "--layers", str(layers), "--check"])
+        == 1
+    )
+    assert (
+        capsys.readouterr().out.strip().splitlines()[-1].startswith("第一个出错的节点：act（Tanh.backward）")
+    )
 
 
 async def test_watch_imports_an_edited_layers_file_again(files) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -13,65 +12,15 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
-from bpdebug.render.layout import Edge, Layout, Total, label_width_for, layout
+from bpdebug.export.graph_text import label_choices
+from bpdebug.render.layout import Edge, Layout
 from bpdebug.render.paint import paint_row
-from bpdebug.support.formatting import cell_width, fmt_short, is_small
-from bpdebug.teach.explain import total_text
+from bpdebug.support.formatting import cell_width
+from bpdebug.teach.edge_labels import SessionLabels
 from bpdebug.teach.messages import say
 from bpdebug.teach.session import Session
 from bpdebug.tui.widgets.panel import Panel, span_text
 from bpdebug.tui.widgets.styled_lines import StyledLines
-
-PREVIEW = 20  # cells: a small array this short in text is shown as its numbers, not its shape
-
-
-class SessionLabels:
-    """What each edge says at the cursor: values once computed, gradients once sent back."""
-
-    def __init__(self, session: Session, preview: int = PREVIEW) -> None:
-        self.session = session
-        self.preview = preview  # cells a small array's numbers may take on an edge
-        graph = session.trace.graph
-        leaf_values = {name: leaf.value for name, leaf in graph.leaves.items()}
-        self._values = {**leaf_values, **session.trace.values}
-
-        @lru_cache(maxsize=65536)
-        def value_text(source: str) -> str:
-            return fmt_short(self._values[source], self.preview)
-
-        self._value_text = value_text
-
-    def value(self, edge: Edge) -> str | None:
-        source = edge[0]
-        return self._value_text(source) if self.session.value_known(source) else None
-
-    def grad(self, edge: Edge) -> str | None:
-        source, target = edge
-        if not target:
-            return "1" if self.session.output_grad_known() else None
-        sent = self.session.sent(target, source)
-        return None if sent is None else fmt_short(sent, self.preview - 2)  # after "◀ "
-
-    def total(self, total: Total) -> str | None:
-        """A leaf used more than once, once every part has arrived: its total and the parts, in
-        the order its edges are drawn (``7 = 6 + 1``), or the total alone where that is too long."""
-        parts = [self.session.sent(target, source) for source, target in total.edges]
-        if any(part is None for part in parts):
-            return None
-        whole = self.session.trace.grads[total.leaf]
-        with_parts = total_text(whole, parts)  # type: ignore[arg-type]
-        return with_parts if cell_width(with_parts) <= total.width - 2 else fmt_short(whole, self.preview - 2)
-
-    def values(self) -> list:
-        """Every value and gradient an edge may show (what all_texts writes)."""
-        return [*self._values.values(), *self.session.trace.grads.values()]
-
-    def all_texts(self) -> list[str]:
-        """The labels the graph will show, near enough to size the lanes once: every value, and
-        every gradient total (what one edge carries is a share of its value's total)."""
-        texts = [fmt_short(v, self.preview) for v in self._values.values()]
-        texts += [f"◀ {fmt_short(g, self.preview - 2)}" for g in self.session.trace.grads.values()]
-        return texts
 
 
 class GraphView(StyledLines, can_focus=True):
@@ -109,7 +58,7 @@ class GraphView(StyledLines, can_focus=True):
     def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
-        self.choices = _label_choices(session)
+        self.choices = label_choices(session)
         self.labels, self.layout_ = self.choices[-1]
         self.virtual_size = Size(self.layout_.width, self.layout_.height + 1)
         self._blank_looks: dict[Style, bool] = {}
@@ -122,7 +71,7 @@ class GraphView(StyledLines, can_focus=True):
         """Show another trace (a what-if edit, or the file reloaded): new labels, maybe wider
         lanes or a new layout; the screen's arrangement then picks among the new choices."""
         self.session = session
-        self.choices = _label_choices(session)
+        self.choices = label_choices(session)
         self.layout_ = None  # type: ignore[assignment]  # show_layout draws whichever is chosen
         self.show_layout(*self.choices[-1])
 
@@ -390,23 +339,6 @@ class GraphView(StyledLines, can_focus=True):
         )
         self._blank_looks[style] = known
         return known
-
-
-def _label_choices(session: Session) -> list[tuple[SessionLabels, Layout]]:
-    """The graph drawn with lanes wide enough for small arrays' numbers (relu's switch), and,
-    where that is wider, with lanes as wide as the other labels (and the arrays whose numbers
-    fit them): the screen shows the first that fits it."""
-    graph = session.trace.graph
-    labels = SessionLabels(session)
-    width = label_width_for(labels.all_texts)
-    choices = [(labels, layout(graph, width))]
-    if not any(type(v) is not float and is_small(v) for v in labels.values()):
-        return choices  # no small array on any edge: no numbers to make room for
-    narrow = label_width_for(SessionLabels(session, preview=0).all_texts)
-    if narrow < width:
-        labels = SessionLabels(session, preview=narrow)
-        choices.append((labels, layout(graph, label_width_for(labels.all_texts))))
-    return choices
 
 
 def _cells(text: str, start: int, end: int) -> str:
