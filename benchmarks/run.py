@@ -121,6 +121,34 @@ def main() -> int:
             )
         )
 
+    browser = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.browser_cases"], capture_output=True, text=True, check=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    rows.append(
+        (
+            "--serve in headless Chromium: first render, problem 2",
+            ms(browser["first_render"]),
+            "—",
+            "—",
+            "≤ 1.5 s",
+            browser["first_render"] <= 1.5,
+        )
+    )
+    rows.append(
+        (
+            "--serve: key → page updated, problem 2 (20 keys: median, max)",
+            f"{ms(browser['key_median'])}, max {ms(browser['key_max'])}",
+            "—",
+            "—",
+            "median ≤ 50 ms",
+            browser["key_median"] <= 0.050,
+        )
+    )
+
     scalar = engine_case("scalar")
     ratio = scalar["bpdebug"] / scalar["micrograd"]
     rows.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
 
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    """--export and its options, and --serve and its: the ways the trace leaves the terminal."""
     parser.add_argument(
         "--export",
         choices=("markdown", "dot", "svg"),
@@ -87,6 +89,11 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         "--size", default="120x40", metavar="COLSxROWS", help="with --export svg (default 120x40)"
     )
     parser.add_argument("--theme", choices=("dark", "light"), default="dark", help="with --export svg")
+    parser.add_argument("--serve", action="store_true", help="serve the app to browser tabs (textual-serve)")
+    parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="with --serve (default 127.0.0.1, this machine only)"
+    )
 
 
 class _EscapingWriter:
@@ -145,6 +152,10 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
         return "--export writes files; it does not go with --trace, --check, --watch or --quiz"
     if args.export != "svg" and given & {"--step", "--size", "--theme"}:
         return "--step, --size and --theme are for --export svg"
+    if not args.serve and given & {"--port", "--host"}:
+        return "--port and --host are for --serve"
+    if args.serve and (args.trace or args.check or args.export):
+        return "--serve serves the app; it does not go with --trace, --check or --export"
     if args.quiz and (args.trace or args.check):
         return "--quiz asks in the app; it does not go with --trace or --check"
     if args.watch and (args.trace or args.check):
@@ -197,9 +208,16 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_BAD_GRAPH
     if args.export is not None:
         return _export(trace, args)
+    if args.serve:
+        return _serve(trace, args, sys.argv[1:] if argv is None else argv)
     if not (args.trace or args.check):
         layers = {"layers": classes, "layer_files": args.layers}
         return _open_app(trace, watch=args.watch, base=loaded, edits=edits, quiz=args.quiz, **layers)
+    return _print(graph, trace, args)
+
+
+def _print(graph, trace, args: argparse.Namespace) -> int:
+    """--trace and --check."""
     out = _EscapingWriter(sys.stdout)
     if args.trace:
         if args.format == "json":
@@ -227,6 +245,29 @@ def _language(given: str | None) -> str | int | None:
         return EXIT_BAD_GRAPH
     set_language(lang or "en")  # the graph's own lang may still decide, once it is read
     return lang
+
+
+def _serve(trace, args: argparse.Namespace, argv: list[str]) -> int:
+    """Serve the app as the command line asked for it, less the serving options."""
+    from bpdebug.support.gcpause import collector_back_on
+    from bpdebug.teach.messages import language
+    from bpdebug.tui.serve import ServeError, serve
+
+    collector_back_on()
+    app_arguments, skip = [], False
+    for item in argv:
+        if skip:
+            skip = False
+        elif item in ("--port", "--host"):
+            skip = True
+        elif item != "--serve" and not item.startswith(("--port=", "--host=")):
+            app_arguments.append(item)
+    try:
+        serve([*app_arguments, "--lang", language()], args.host, args.port, f"bpdebug — {trace.title}")
+    except ServeError as error:
+        print(f"bpdebug: error: {error}", file=sys.stderr)
+        return EXIT_BAD_GRAPH
+    return EXIT_OK
 
 
 def _export(trace, args: argparse.Namespace) -> int:
@@ -289,7 +330,10 @@ def _said(error: Exception) -> str:
 
 
 def _has_terminal() -> bool:
-    """Both ends a terminal: off one, the app would wait for keys that never come."""
+    """Both ends a terminal: off one, the app would wait for keys that never come (but for
+    textual-serve's web driver, which speaks through pipes: --serve)."""
+    if os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver"):
+        return True
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()
     except (AttributeError, ValueError):  # closed or replaced streams

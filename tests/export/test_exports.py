@@ -81,7 +81,9 @@ def test_files_are_never_overwritten_without_force(tmp_path: Path, capsys) -> No
     assert main(["problem2", "--export", "markdown", "-o", str(out)]) == 0
     first = out.read_text(encoding="utf-8")
     assert main(["problem2", "--export", "markdown", "-o", str(out), "--lang", "zh"]) == 2
-    assert "已存在；要覆盖它请加 --force" in capsys.readouterr().err and out.read_text(encoding="utf-8") == first
+    assert (
+        "已存在；要覆盖它请加 --force" in capsys.readouterr().err and out.read_text(encoding="utf-8") == first
+    )
     assert main(["problem2", "--export", "markdown", "-o", str(out), "--force", "--lang", "zh"]) == 0
     assert "正向传播" in out.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["handout.md"]  # no temporary file left
