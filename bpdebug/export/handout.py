@@ -97,7 +97,7 @@ def _gradients(trace: Trace) -> list[str]:
     if not rows:
         return []
     output = trace.graph.display(trace.graph.output)
-    lines = [f"## {say('trace.gradients', name=_md(output))}", ""]
+    lines = [f"## {say('handout.gradients', name=_md(output))}", ""]
     lines += [f"| {say('ui.gradients.input')} | {say('ui.gradients.gradient')} |", "|---|---|"]
     lines += [f"| {_md(name)} | {_code(f'∂L/∂{name} = {grad}', in_table=True)} |" for name, grad in rows]
     return [*lines, ""]

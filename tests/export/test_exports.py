@@ -34,6 +34,16 @@ def test_the_handout_reads_like_the_book() -> None:
     assert "| apple | `∂L/∂apple = 2.2` |" in text and "| tax | `∂L/∂tax = 650` |" in text
 
 
+def test_the_handout_renders_as_markdown_with_its_table_and_formulas() -> None:
+    from markdown_it import MarkdownIt  # a CommonMark renderer (rich, under Textual, brings it)
+
+    html = MarkdownIt("commonmark").enable("table").render(handout(trace_of("problem2")))
+    assert html.count("<table>") == 1 and html.count("<tr>") == 6  # the header and five inputs
+    assert "<td><code>∂L/∂apple = 2.2</code></td>" in html
+    assert "<h3>Step 8 · backward · apple_price</h3>" in html  # the escaped _ renders as _
+    assert html.count('<pre><code class="language-text">') == 2
+
+
 def test_the_handout_in_chinese_and_of_the_big_net() -> None:
     set_language("zh")
     text = handout(trace_of("problem2", "zh"))
