@@ -25,12 +25,13 @@ class QuizActions:
     _missed: Question | None = None  # the step's first question not right at the first try
 
     def quiz_box(self) -> QuizBox:
-        return self.query_one(QuizBox)  # type: ignore[attr-defined]
+        return self.quiz_widget  # type: ignore[attr-defined]
 
     def quiz_has_keys(self) -> bool:
-        """Whether the answer field has the keys (False before the screen is composed)."""
-        boxes = self.query(QuizBox)  # type: ignore[attr-defined]
-        return bool(boxes) and boxes.first().is_asking and self.focused is boxes.first().field  # type: ignore[attr-defined]
+        """Whether the answer field has the keys (asked for every binding on every key: no
+        query of the DOM here)."""
+        box = self.quiz_widget  # type: ignore[attr-defined]
+        return box.is_mounted and self.focused is box.field and box.is_asking  # type: ignore[attr-defined]
 
     def set_quiz(self, on: bool) -> None:
         """Turn the quiz on (a step is asked when it is stepped onto) or off (the score stays)."""
@@ -50,9 +51,8 @@ class QuizActions:
         if self._asked_at:
             self._asked_at = self._question_index = 0
             self.session.asking = None
-        boxes = self.query(QuizBox)  # type: ignore[attr-defined]
-        if boxes:
-            boxes.first().hide()
+        if self.quiz_widget.is_mounted:  # type: ignore[attr-defined]
+            self.quiz_widget.hide()  # type: ignore[attr-defined]
 
     def after_move(self, before: int) -> None:
         """After the cursor moved forward from *before*: ask about the step it landed on, if

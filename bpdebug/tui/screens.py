@@ -62,6 +62,8 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         self.graph_view = GraphView(self.session, id="graph")
         self.inspector = Inspector(self.session, id="inspector")
         self.steps = StepsView(self.session, id="steps")
+        self.quiz_widget = QuizBox(id="quiz")
+        self.editor_widget = ValueEditor(id="editor")
         self.quiz_on = getattr(self.app, "quiz_mode", False)
         self.quiz = Quiz() if self.quiz_on else None
 
@@ -96,8 +98,8 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         yield Static("", id="file-error", markup=False)
         with Vertical(id="bottom"):  # one dock: docks on one edge would overlap
             yield Static("", id="whatif", markup=False)
-            yield QuizBox(id="quiz")
-            yield ValueEditor(id="editor")
+            yield self.quiz_widget
+            yield self.editor_widget
             yield KeyBar(id="keys")
 
     def on_mount(self) -> None:

@@ -44,9 +44,10 @@ class WhatIfActions:
 
     def editor_is_open(self) -> bool:
         """Whether the value editor has the keys (False before the screen is composed, when
-        Textual may already ask which bindings apply)."""
-        editors = self.query(ValueEditor)  # type: ignore[attr-defined]
-        return bool(editors) and editors.first().is_open
+        Textual may already ask which bindings apply; it asks for every binding on every key,
+        so the editor is not looked up in the DOM here)."""
+        editor = self.editor_widget  # type: ignore[attr-defined]
+        return editor.is_mounted and editor.is_open
 
     def close_editor(self) -> None:
         self.query_one(ValueEditor).close()  # type: ignore[attr-defined]

@@ -238,6 +238,7 @@ class GraphView(StyledLines, can_focus=True):
         pairs = self._pairs
         session = self.session
         current = session.asking or session.current_node  # the quiz's step is the one to look at
+        checked = bool(session.node_checks)  # `k` ran: some node may be marked wrong
         focus = session.focus_node
         active = self.layout_.edges_of.get(current or "", frozenset())
         fresh = self._fresh_labels()
@@ -258,7 +259,7 @@ class GraphView(StyledLines, can_focus=True):
                 elif ref == focus:
                     mark = "selected"
                 breakpoint = role != "caption" and ref in session.breakpoints
-                bad = role == "node" and (session.is_bad(ref) or _checked_wrong(session, ref))  # type: ignore[arg-type]
+                bad = role == "node" and (session.is_bad(ref) or (checked and _checked_wrong(session, ref)))  # type: ignore[arg-type]
                 style = style_of(role, mark, "breakpoint" if breakpoint else "", "bad" if bad else "")
             else:
                 pair = pairs.get(role)

@@ -25,12 +25,12 @@ class QuizBox(Vertical):
         yield Static("", id="quiz-feedback", markup=False)
         yield Static("", id="quiz-prompt", markup=False)
         yield Static("", id="quiz-equation", markup=False)
-        yield Input(id="quiz-answer", select_on_focus=False)
+        yield self.field
         yield Static("", id="quiz-summary", markup=False)
 
-    @property
-    def field(self) -> Input:
-        return self.query_one("#quiz-answer", Input)
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.field = Input(id="quiz-answer", select_on_focus=False)
 
     @property
     def is_asking(self) -> bool:
@@ -68,7 +68,8 @@ class QuizBox(Vertical):
         self.field.display = False
 
     def hide(self) -> None:
-        self.display = False
+        if self.display:
+            self.display = False
 
     def _feedback(self, text: str, mood: str) -> None:
         self._say("#quiz-feedback", text)
