@@ -9,8 +9,6 @@ Values and gradients are exactly what the user's code computes, turned into floa
 
 from __future__ import annotations
 
-import inspect
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +23,6 @@ from bpdebug.support.catalogs import say
 from bpdebug.support.formatting import shape_text
 
 _OWN = str(Path(__file__).resolve().parents[1])  # bpdebug's own files: never the user's frames
-_LIBRARIES = tuple(
-    {str(Path(np.__file__).resolve().parents[1]), str(Path(inspect.__file__).resolve().parent)}
-)
 
 
 class LayerCodeError(Exception):
@@ -45,6 +40,8 @@ class LayerState:
 
 def constructor_names(cls: type) -> list[str]:
     """The names of the constructor's parameters (``W``, ``b`` of the book's Affine)."""
+    import inspect  # only for a graph with layers: not on every start-up's path
+
     try:
         parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     except (TypeError, ValueError):
@@ -155,10 +152,13 @@ class LayerOp(Op):
 def user_frames(error: BaseException) -> str:
     """``layers.py:12 in forward ← functions.py:30 in softmax``: where in the user's files it
     failed, innermost last, without bpdebug's frames or the libraries'."""
+    import traceback
+
+    libraries = (str(Path(np.__file__).resolve().parents[1]), str(Path(traceback.__file__).resolve().parent))
     frames = [
         f
         for f in traceback.extract_tb(error.__traceback__)
-        if not f.filename.startswith(_OWN) and not f.filename.startswith(_LIBRARIES)
+        if not f.filename.startswith(_OWN) and not f.filename.startswith(libraries)
     ]
     return " ← ".join(f"{_short(f.filename)}:{f.lineno} in {f.name}" for f in frames[-3:])
 

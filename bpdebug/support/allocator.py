@@ -7,7 +7,6 @@ in again. Raising the thresholds keeps them; docs/performance.md has the measure
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # from glibc's malloc.h
@@ -20,6 +19,8 @@ def keep_freed_memory() -> None:
     if _kept or not sys.platform.startswith("linux"):
         return
     _kept = True
+    import ctypes  # only once a graph has layer nodes
+
     try:
         libc = ctypes.CDLL(None)
         libc.mallopt(M_MMAP_THRESHOLD, 16 * 2**20)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bpdebug.core.layers import LayerCodeError
-from bpdebug.core.nodecheck import NodeCheck, check_nodes, first_wrong
 from bpdebug.support.formatting import fmt_num
 from bpdebug.teach.explain import in_place_warnings
 from bpdebug.teach.messages import say
 
 if TYPE_CHECKING:
+    from bpdebug.core.nodecheck import NodeCheck
     from bpdebug.core.trace import Trace
 
 
@@ -24,6 +23,9 @@ class CheckActions:
         self.run_worker(lambda: self._check_on_thread(trace), thread=True, exclusive=True, group="check")  # type: ignore[attr-defined]
 
     def _check_on_thread(self, trace: Trace) -> None:
+        from bpdebug.core.layers import LayerCodeError  # the check's modules: when it is asked for
+        from bpdebug.core.nodecheck import check_nodes
+
         try:
             results: list[NodeCheck] | str = check_nodes(trace.graph, trace)
         except LayerCodeError as error:
@@ -31,6 +33,8 @@ class CheckActions:
         self.app.call_from_thread(self._show_checks, trace, results)  # type: ignore[attr-defined]
 
     def _show_checks(self, trace: Trace, results: list[NodeCheck] | str) -> None:
+        from bpdebug.core.nodecheck import first_wrong
+
         session = self.session  # type: ignore[attr-defined]
         if trace is not session.trace:
             return  # edited or reloaded meanwhile: the results are of another trace

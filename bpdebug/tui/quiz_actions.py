@@ -38,6 +38,8 @@ class QuizActions:
         self.quiz_on = on
         if on and self.quiz is None:
             self.quiz = Quiz()
+        if on and self.quiz_widget.parent is None:  # type: ignore[attr-defined]
+            self.query_one("#bottom").mount(self.quiz_widget, before=self.editor_widget)  # type: ignore[attr-defined]
         if not on:
             self.cancel_question()
         self.show_title()  # type: ignore[attr-defined]

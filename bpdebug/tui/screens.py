@@ -98,7 +98,8 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         yield Static("", id="file-error", markup=False)
         with Vertical(id="bottom"):  # one dock: docks on one edge would overlap
             yield Static("", id="whatif", markup=False)
-            yield self.quiz_widget
+            if self.quiz_on:  # else mounted when the quiz is turned on: a lighter start
+                yield self.quiz_widget
             yield self.editor_widget
             yield KeyBar(id="keys")
 
