@@ -40,6 +40,16 @@ class InputCheck:
     def difference(self) -> float:
         return self.analytic - self.numerical
 
+    @property
+    def outcome(self) -> str:
+        """``ok``, ``kink`` (a difference at a kink: a warning) or ``fail``."""
+        return "ok" if self.ok else ("kink" if self.kink else "fail")
+
+    @property
+    def index_text(self) -> str:
+        """``[2, 1]``, the worst element, or "" for a number."""
+        return "[" + ", ".join(map(str, self.index)) + "]" if self.index else ""
+
 
 @dataclass(frozen=True)
 class NodeCheck:

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 from bpdebug.core.trace import BackwardStep, ForwardStep, Trace
 from bpdebug.export.graph_text import graph_rows
-from bpdebug.support.formatting import is_small, paragraphs
+from bpdebug.support.formatting import paragraphs
 from bpdebug.support.safe_text import escape_text
 from bpdebug.teach.explain import (
-    forward_text,
     gradient_table,
-    group,
     in_place_warnings,
-    intermediates,
-    local_text,
-    sent_items,
-    upstream_text,
+    step_lines,
     value_text,
 )
 from bpdebug.teach.messages import has, say
@@ -69,23 +64,11 @@ def _step(trace: Trace, step: ForwardStep | BackwardStep) -> list[str]:
     name = graph.display(step.node)
     phase = say(f"quiz.phase.{step.phase}")
     lines = [f"### {say('handout.step', index=step.index, phase=phase, name=_md(name))}", ""]
+    for line in step_lines(graph, step):
+        text = _code(line.text) if line.formula else _md(line.text)
+        lines.append(f"{'  ' * line.depth}- {text}")
     if isinstance(step, ForwardStep):
-        lines.append(f"- {_code(forward_text(graph, step))}")
-        if not is_small(step.value):
-            lines.append(f"- {_code('= ' + value_text(step.value))}")
-        for message, args in intermediates(graph, step):
-            lines.append(f"- {_code(say(message, args, value=value_text(args['value'])))}")
         return [*lines, ""]
-    upstream = say("trace.upstream", name=group(name), value=upstream_text(step, graph))
-    lines.append(f"- {_code(upstream)}")
-    for item in sent_items(graph, step):
-        lines.append(f"- {say('trace.send_to', name=_md(item.name))}")
-        local = local_text(item)
-        if local:
-            lines.append(f"  - {_code(say('trace.local', formula=local))}")
-        lines.append(f"  - {_code(say('trace.sent', formula=item.sent_formula, value=item.arithmetic))}")
-        if not is_small(item.grad):
-            lines.append(f"  - {_code(say('trace.array', value=value_text(item.grad)))}")
     op = graph.node(step.node).op.name
     if has(f"op.{op}"):
         lines += ["", f"> {_md(say(f'op.{op}'))}"]

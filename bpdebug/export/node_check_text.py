@@ -10,6 +10,7 @@ from bpdebug.core.layers import LayerOp
 from bpdebug.core.nodecheck import H, InputCheck, NodeCheck, first_wrong
 from bpdebug.support.formatting import cell_width, fmt_num, pad_cells, pad_cells_left
 from bpdebug.support.safe_text import escape_text
+from bpdebug.teach.explain import check_mark
 from bpdebug.teach.messages import say
 
 COLUMNS = ("node", "input", "at", "analytic", "numerical", "difference", "rel", "eps")
@@ -22,7 +23,7 @@ def method_of(graph: Graph, node_id: str) -> str:
 
 
 def index_text(check: InputCheck) -> str:
-    return "[" + ", ".join(map(str, check.index)) + "]" if check.index else "—"
+    return check.index_text or "—"
 
 
 def print_node_check(graph: Graph, results: list[NodeCheck], seed: int, out: TextIO) -> bool:
@@ -32,7 +33,6 @@ def print_node_check(graph: Graph, results: list[NodeCheck], seed: int, out: Tex
     rows = []
     for result in results:
         for check in result.inputs:
-            mark = "check.ok" if check.ok else ("nodecheck.kink" if check.kink else "check.fail")
             numbers = (check.analytic, check.numerical, check.difference, check.rel_error, check.eps)
             rows.append(
                 [
@@ -40,7 +40,7 @@ def print_node_check(graph: Graph, results: list[NodeCheck], seed: int, out: Tex
                     escape_text(_input_name(graph, result.node, check.key)),
                     index_text(check),
                     *(fmt_num(n) for n in numbers),
-                    say(mark),
+                    check_mark(check),
                 ]
             )
     heads = [say(f"nodecheck.head.{c}") for c in COLUMNS]

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bpdebug.core.trace import ForwardStep, Trace
-from bpdebug.support.formatting import cell_width, is_small, pad_cells
+from bpdebug.core.trace import Trace
+from bpdebug.support.formatting import cell_width, pad_cells
 from bpdebug.teach.explain import (
     first_nonfinite,
-    forward_text,
     gradient_table,
-    group,
     in_place_warnings,
-    intermediates,
-    local_text,
-    sent_items,
-    upstream_text,
+    step_lines,
     value_text,
 )
 from bpdebug.teach.messages import say
@@ -34,26 +29,10 @@ def print_trace(trace: Trace, out: TextIO) -> None:
             phase = step.phase
             heading = say("trace.forward" if phase == "forward" else "trace.backward", name=output)
             out.write(f"\n{heading}\n")
-        name = graph.display(step.node)
-        head = f"{step.index:>5}  {pad_cells(name, width)}  "
-        if isinstance(step, ForwardStep):
-            out.write(f"{head}{forward_text(graph, step)}\n")
-            if not is_small(step.value):  # the formula shows its shape: here are its numbers
-                out.write(" " * (9 + width) + f"= {value_text(step.value)}\n")
-            for message, args in intermediates(graph, step):
-                out.write(" " * (9 + width) + say(message, args, value=value_text(args["value"])) + "\n")
-            continue
-        out.write(head + say("trace.upstream", name=group(name), value=upstream_text(step, graph)) + "\n")
+        head = f"{step.index:>5}  {pad_cells(graph.display(step.node), width)}  "
         pad = " " * (9 + width)
-        for item in sent_items(graph, step):
-            out.write(pad + say("trace.send_to", name=item.name) + "\n")
-            local = local_text(item)
-            if local:
-                out.write(f"{pad}  " + say("trace.local", formula=local) + "\n")
-            sent = say("trace.sent", formula=item.sent_formula, value=item.arithmetic)
-            out.write(f"{pad}  {sent}\n")
-            if not is_small(item.grad):
-                out.write(f"{pad}    " + say("trace.array", value=value_text(item.grad)) + "\n")
+        for k, line in enumerate(step_lines(graph, step)):
+            out.write((head if k == 0 else pad + "  " * line.depth) + line.text + "\n")
     rows = gradient_table(trace)
     if rows:
         out.write("\n" + say("trace.gradients", name=output) + "\n")

@@ -260,6 +260,37 @@ def _summed(formulas) -> str | None:
     return " + ".join(parts) if len(parts) > 1 else parts[0]
 
 
+class StepLine(NamedTuple):
+    """One line of what a step says in ``--trace`` and the handout."""
+
+    depth: int  # 0: the step's own lines; 1: what it sends one input; 2: an array under that
+    text: str
+    formula: bool = True  # False for ``→ apple``, which names the input the next lines are about
+
+
+def step_lines(graph: Graph, step: ForwardStep | BackwardStep) -> list[StepLine]:
+    """A step line by line: the forward formula with its numbers, or the upstream signal and,
+    for each input, the local derivative and what is sent back (arrays summarised)."""
+    if isinstance(step, ForwardStep):
+        lines = [StepLine(0, forward_text(graph, step))]
+        if not is_small(step.value):  # the formula shows its shape: here are its numbers
+            lines.append(StepLine(0, f"= {value_text(step.value)}"))
+        for message, args in intermediates(graph, step):
+            lines.append(StepLine(0, say(message, args, value=value_text(args["value"]))))
+        return lines
+    name = group(graph.display(step.node))
+    lines = [StepLine(0, say("trace.upstream", name=name, value=upstream_text(step, graph)))]
+    for item in sent_items(graph, step):
+        lines.append(StepLine(0, say("trace.send_to", name=item.name), formula=False))
+        local = local_text(item)
+        if local:
+            lines.append(StepLine(1, say("trace.local", formula=local)))
+        lines.append(StepLine(1, say("trace.sent", formula=item.sent_formula, value=item.arithmetic)))
+        if not is_small(item.grad):
+            lines.append(StepLine(2, say("trace.array", value=value_text(item.grad))))
+    return lines
+
+
 SUMMARY_ARRAY = 18  # cells: an array in a one-line summary, written out only up to this wide
 
 
@@ -313,3 +344,11 @@ def in_place_warnings(trace: Trace, node_id: str | None = None) -> list[str]:
         for node, method, argument in trace.in_place
         if node_id is None or node == node_id
     ]
+
+
+_CHECK_MARKS = {"ok": "check.ok", "kink": "nodecheck.kink", "fail": "check.fail"}
+
+
+def check_mark(check: Any) -> str:
+    """``ok``, ``kink`` or ``FAIL`` for one input of the node check (a ``nodecheck.InputCheck``)."""
+    return say(_CHECK_MARKS[check.outcome])

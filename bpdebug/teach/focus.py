@@ -18,6 +18,7 @@ from bpdebug.teach.explain import (
     Key,
     Line,
     Shown,
+    check_mark,
     first_nonfinite,
     formula,
     forward_numbers,
@@ -99,10 +100,8 @@ def _check_lines(session: Session, node_id: str) -> list[Line]:
     heading = "ui.check.node_ok" if check.wrong is None else "ui.check.node_wrong"
     lines.append(Line("warning" if check.wrong else "note", heading, {}, gap=True))
     for item in check.inputs:
-        mark = say("check.ok" if item.ok else ("nodecheck.kink" if item.kink else "check.fail"))
-        index = "[" + ", ".join(map(str, item.index)) + "]" if item.index else ""
         numbers = {k: fmt_num(getattr(item, k)) for k in ("analytic", "numerical", "rel_error")}
-        args = {"input": item.key, "index": index, "mark": mark, **numbers}
+        args = {"input": item.key, "index": item.index_text, "mark": check_mark(item), **numbers}
         lines.append(Line("input", "ui.check.input", args))
     return lines
 
