@@ -59,6 +59,8 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         super().__init__(classes=self._breakpoint_classes(*self.app.size))
         self.session = Session(trace)
         self._shown: tuple[int, str | None, str | None] | None = None  # what update_view last drew
+        self._grid: tuple[str | None, str | None] | None = None  # what arrange_panels last set
+        self._status_width = 0
         self.graph_view = GraphView(self.session, id="graph")
         self.inspector = Inspector(self.session, id="inspector")
         self.steps = StepsView(self.session, id="steps")
@@ -141,7 +143,9 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         """The status line as wide as the longest status of this trace, set once per trace."""
         total = self.session.total
         widest = say("ui.status", phase=say("ui.phase.BACKWARD"), cursor=total, total=total) + " "
-        self.query_one("#status").styles.width = cell_width(widest)
+        if self._status_width != cell_width(widest):  # each assignment lays the screen out again
+            self._status_width = cell_width(widest)
+            self.query_one("#status").styles.width = self._status_width
 
     def show_title(self) -> None:
         """The graph's title, and what the learner has edited in it (what-if)."""
@@ -167,9 +171,8 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
 
     def arrange_panels(self) -> None:
         """The graph takes width first (see arrangement.py); the stylesheet has the rest."""
-        styles = self.styles
         if self.has_class("-graph-only"):  # the stylesheet's one column
-            styles.grid_columns = styles.grid_rows = None
+            self._set_grid(None, None)
             return
         width, height = self.app.size
         # lanes wide enough for small arrays' numbers where the graph still fits, else narrower
@@ -181,14 +184,18 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         self.graph_view.show_layout(*choice)
         self.set_class(plan.mode == "below", "-below")
         if plan.mode == "beside":
-            styles.grid_columns = f"1fr {plan.inspector_width}"
-            styles.grid_rows = None
+            self._set_grid(f"1fr {plan.inspector_width}", None)
         elif plan.mode == "below":
-            styles.grid_columns = f"1fr {plan.steps_width}"
-            styles.grid_rows = f"1 {plan.graph_rows} 1fr"
+            self._set_grid(f"1fr {plan.steps_width}", f"1 {plan.graph_rows} 1fr")
         else:  # stacked: as the stylesheet's -narrow says
-            styles.grid_columns = None
-            styles.grid_rows = None
+            self._set_grid(None, None)
+
+    def _set_grid(self, columns: str | None, rows: str | None) -> None:
+        """Assign the grid only when it changes: every assignment lays out all the widgets."""
+        if self._grid != (columns, rows):
+            self._grid = (columns, rows)
+            self.styles.grid_columns = columns
+            self.styles.grid_rows = rows
 
     # --- one place that redraws after the cursor or the selection moves ---------------------
     def update_view(self, follow: bool = True) -> None:
