@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "graph", nargs="?", metavar="GRAPH", help="a graph file, or the name of a bundled graph"
     )
+    _formula_arguments(parser)
     parser.add_argument("--trace", action="store_true", help="print every step instead of opening the app")
     parser.add_argument(
         "--format",
@@ -71,6 +72,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true", help="list the bundled graphs")
     parser.add_argument("--version", action="version", version=f"bpdebug {__version__}")
     return parser
+
+
+def _formula_arguments(parser: argparse.ArgumentParser) -> None:
+    """-e and --output: a graph typed on the command line (docs/graph-format.md, "Formulas")."""
+    parser.add_argument(
+        "-e",
+        "--expr",
+        action="append",
+        default=[],
+        metavar="FORMULA",
+        help="a graph typed as a formula, not a file: -e 'z = (x + y) ** 2' --set x=1 --set y=2; repeatable",
+    )
+    parser.add_argument(
+        "--output", metavar="NAME", help="with -e: the output node (default: the last assigned)"
+    )
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -134,17 +150,26 @@ def _conflicts(args: argparse.Namespace, given: set[str]) -> str | None:
     """Why these options cannot go together, or None."""
     if args.list and (args.graph is not None or given - {"--list", "--lang"}):
         return "--list takes no GRAPH and no other option but --lang"
-    if args.graph is None and given & {
-        "--export",
-        "--trace",
-        "--format",
-        "--check",
-        "--watch",
-        "--samples",
-        "--set",
-        "--layers",
-    }:
-        return "--trace, --format, --check, --watch, --set, --layers and --export need a GRAPH"
+    if args.expr and (args.graph is not None or args.watch or args.layers):
+        return "-e builds the graph itself: it does not go with a GRAPH, --watch or --layers"
+    if args.output is not None and not args.expr:
+        return "--output is for -e"
+    if (
+        args.graph is None
+        and not args.expr
+        and given
+        & {
+            "--export",
+            "--trace",
+            "--format",
+            "--check",
+            "--watch",
+            "--samples",
+            "--set",
+            "--layers",
+        }
+    ):
+        return "--trace, --format, --check, --watch, --set, --layers and --export need a GRAPH (or -e)"
     export_only = {"-o", "--out", "--force", "--step", "--size", "--theme"}
     if args.export is None and (given & export_only or args.out is not None):
         return "-o, --force, --step, --size and --theme are for --export"
@@ -180,7 +205,7 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_BAD_GRAPH
     if args.list:
         return _list(sys.stdout)
-    if args.graph is None:
+    if args.graph is None and not args.expr:
         return _open_app(None, quiz=args.quiz)
 
     if not (args.trace or args.check or args.export):
@@ -195,9 +220,14 @@ def _main(argv: list[str] | None) -> int:
 
     try:
         classes = _layers(args.layers)
-        loaded = load(args.graph, lang=lang, layers=classes)  # type: ignore[arg-type]
+        if args.expr:
+            from bpdebug.formats.formulas.command_line import formula_graph
+
+            loaded, settings = formula_graph(args.expr, args.set, args.output, lang=lang)  # type: ignore[arg-type]
+        else:
+            loaded, settings = load(args.graph, lang=lang, layers=classes), args.set  # type: ignore[arg-type]
         set_language(loaded.lang)
-        edits = _edits(loaded, args.set)
+        edits = _edits(loaded, settings)
         graph = apply_edits(loaded, edits)
         trace = run(graph)  # before the app opens: a graph that cannot run is one line, too
     except (GraphError, EditError) as error:

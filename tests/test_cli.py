@@ -248,3 +248,54 @@ def test_a_bad_set_is_one_line_and_exit_2(capsys, setting: str, says: str) -> No
     assert main(["problem2", "--trace", "--set", setting]) == 2
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1 and err.startswith("bpdebug: error: --set: ")
+
+
+def test_e_builds_the_graph_of_a_formula_for_trace_check_and_export(capsys) -> None:
+    assert main(["-e", "z = (x + y) ** 2", "--set", "x=1", "--set", "y=2", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["title"] == "z = (x + y) ** 2" and data["output"] == "z"
+    assert data["values"] == {"x": 1.0, "y": 2.0, "z_1": 3.0, "z": 9.0}
+    assert (data["grads"]["x"], data["grads"]["y"]) == (6.0, 6.0)
+    assert main(["-e", "a = x * w", "-e", "L = sigmoid(a)", "--set", "x=1", "--set", "w=-2", "--check"]) == 0
+    assert "all 2 inputs agree" in capsys.readouterr().out
+    assert (
+        main(["-e", "price = apple * apple_num * tax; apple = 100; apple_num = 2; tax = 1.1", "--trace"]) == 0
+    )
+    assert "GRADIENTS of price" in capsys.readouterr().out
+    assert (
+        main(
+            ["-e", "z = x * y; w = z + 1", "--set", "x=2", "--set", "y=3", "--output", "z", "--export", "dot"]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.startswith("digraph")
+
+
+def test_set_on_a_value_the_formula_gives_is_a_what_if(capsys) -> None:
+    assert main(["-e", "z = x * 2; x = 3", "--set", "x=4", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["values"]["z"] == 8.0
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["-e", "z = (x + y) ** 2", "--set", "x=1", "--trace"], "bpdebug: -e: error: no value for y"),
+        (
+            ["-e", "a = x * w", "-e", "L = sigmod(a)", "--trace"],
+            "bpdebug: -e:2:5: error: there is no op 'sigmod'",
+        ),
+        (["-e", "z = x + a.b", "--trace"], "bpdebug: -e:1:9: error: an attribute (a.b)"),
+        (
+            ["-e", "z = x * 2; x = 1", "--output", "q", "--trace"],
+            "bpdebug: -e: error: --output 'q' is not a node",
+        ),
+        (["problem2", "-e", "z = x * 2"], "-e builds the graph itself: it does not go with a GRAPH"),
+        (["-e", "z = x * 2; x = 1", "--watch"], "does not go with a GRAPH, --watch or --layers"),
+        (["problem2", "--output", "price"], "--output is for -e"),
+    ],
+)
+def test_a_bad_formula_on_the_command_line_is_one_line_and_exit_2(argv: list[str], says: str, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(says) or says in err
+    assert err.count("\n") == 1

@@ -50,7 +50,7 @@ def parse_edit(text: str, graph: Graph) -> Edit:
     if match is None:
         raise EditError("edit.form", text=text.strip())
     name = _leaf_id(match["name"], graph)
-    value = _number(match["value"])
+    value = number_of(match["value"])
     leaf = graph.leaves[name]
     shape = leaf.shape
     if match["index"] is None:
@@ -102,7 +102,14 @@ def _leaf_id(written: str, graph: Graph) -> str:
     raise EditError("edit.unknown", name=name, names=", ".join(by_label))
 
 
-def _number(text: str) -> float:
+def split_edit(text: str) -> tuple[str, str | None, str] | None:
+    """``W1[0,3] = 0.5`` → ("W1", "0,3", "0.5"); None when it is not of that form."""
+    match = _EDIT.match(text)
+    return None if match is None else (match["name"].strip(), match["index"], match["value"])
+
+
+def number_of(text: str) -> float:
+    """A value as an edit writes it (EditError when it is not a number, or too large)."""
     try:
         value = float(text)
     except ValueError:

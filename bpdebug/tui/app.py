@@ -145,9 +145,13 @@ class BpdebugApp(App):
         if isinstance(outcome, str):
             self.notify(outcome, severity="error", timeout=10, markup=False)
             return
-        self.trace, self.graph = outcome, outcome.graph
-        self.whatif = WhatIf(outcome.graph)
-        self.push_screen(DebuggerScreen(outcome))
+        self.open_trace(outcome)
+
+    def open_trace(self, trace: Trace) -> None:
+        """The debugger on *trace*, over the start screen (Escape goes back to it)."""
+        self.trace, self.graph = trace, trace.graph
+        self.whatif = WhatIf(trace.graph)
+        self.push_screen(DebuggerScreen(trace))
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None

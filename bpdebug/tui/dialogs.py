@@ -1,5 +1,5 @@
 """The help screen (every key, and how to read the graph) and the start screen (the bundled
-graphs, Enter opens one)."""
+graphs, Enter opens one; or a formula typed in, Enter opens its graph)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bpdebug.formats.bundled import BundledGraph, bundled_graphs
@@ -21,6 +21,7 @@ from bpdebug.teach.focus import LeafGradient, leaf_gradients
 from bpdebug.teach.messages import language, say
 from bpdebug.teach.session import Session
 from bpdebug.tui.explanation_markup import esc, fill
+from bpdebug.tui.formula_box import FormulaProblem, formula_trace
 from bpdebug.tui.keys import KEYS, key_text
 
 
@@ -64,9 +65,13 @@ def _no_numbers(value: object, role: str) -> str:
 
 
 class StartScreen(Screen):
-    """The bundled graphs, with their titles and descriptions; Enter opens one."""
+    """The bundled graphs, with their titles and descriptions; Enter opens one. Below them, a
+    formula can be typed (``z = (x + y) ** 2; x = 1; y = 2``); Enter opens its graph."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", say("ui.key.quit"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", say("ui.key.quit")),
+        Binding("e", "type_formula", say("ui.key.formula")),
+    ]
 
     def compose(self) -> ComposeResult:
         self.graphs: list[BundledGraph] = bundled_graphs(language())
@@ -74,6 +79,10 @@ class StartScreen(Screen):
         with Horizontal(id="start"):
             yield OptionList(*(Option(esc(g.title), id=g.name) for g in self.graphs), id="graph-list")
             yield Static(id="about")
+        with Vertical(id="formula"):
+            yield Label(say("ui.start.formula"), markup=False)
+            yield Input(placeholder=say("ui.start.formula.placeholder"), id="formula-input")
+            yield Static(id="formula-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -95,6 +104,21 @@ class StartScreen(Screen):
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_graph(self.graphs[event.option_index].path)  # type: ignore[attr-defined]
+
+    def action_type_formula(self) -> None:
+        self.query_one("#formula-input", Input).focus()
+
+    @on(Input.Submitted, "#formula-input")
+    def formula_submitted(self, event: Input.Submitted) -> None:
+        error = self.query_one("#formula-error", Static)
+        outcome = formula_trace(event.value)
+        if isinstance(outcome, FormulaProblem):
+            error.update(outcome.said())
+            if outcome.column:
+                event.input.cursor_position = outcome.column - 1
+            return
+        error.update("")
+        self.app.open_trace(outcome)  # type: ignore[attr-defined]
 
 
 class GradientsScreen(ModalScreen):

@@ -146,6 +146,32 @@ async def test_start_screen_lists_bundled_graphs_and_opens_one() -> None:
         assert app.screen.session.trace.title.startswith("Local computation")
 
 
+async def test_a_formula_typed_on_the_start_screen_opens_its_graph() -> None:
+    app = BpdebugApp(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", *"z = (x + y) ** 2; x = 1", "enter")
+        assert isinstance(app.screen, StartScreen)  # y has no value: said under the box
+        error = str(app.screen.query_one("#formula-error").render())
+        assert error.startswith("no value for y") and "(y = 1)" in error
+        await pilot.press(*"; y = 2", "enter")
+        assert isinstance(app.screen, DebuggerScreen)
+        assert app.screen.session.trace.title == "z = (x + y) ** 2; x = 1; y = 2"
+        await pilot.press("end")
+        assert app.screen.session.trace.grads["x"] == 6
+        await pilot.press("escape")  # back to the start screen, the formula still in its box
+        assert isinstance(app.screen, StartScreen)
+        assert app.screen.query_one("#formula-input").value.endswith("y = 2")
+
+
+async def test_a_wrong_formula_points_the_cursor_at_its_column() -> None:
+    app = BpdebugApp(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", *"z = x + a.b", "enter")
+        box = app.screen.query_one("#formula-input")
+        assert str(app.screen.query_one("#formula-error").render()).startswith("column 9: an attribute")
+        assert box.cursor_position == 8 and isinstance(app.screen, StartScreen)
+
+
 async def test_escape_in_a_graph_opened_from_the_command_line_stays() -> None:
     app = BpdebugApp(bpdebug.load("problem2"))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -56,20 +56,24 @@ CASES = {
     "problem2_zh_quiz_hint_80x24": ("problem2", (80, 24), ["n", *"20", "enter"], "zh", True),
     "problem2_quiz_summary_100x30": ("problem2", (100, 30), ["end", "escape", "escape"], "en", True),
     "two_layer_quiz_shape_100x30": ("two_layer", (100, 30), ["end"], "en", True),
+    # the start screen (no graph named): a formula typed, and what is wrong with it
+    "start_formula_error_80x24": (None, (80, 24), ["e", *"z = x + a.b", "enter"]),
+    "start_zh_formula_error_120x40": (None, (120, 40), ["e", *"z = (x + y) ** 2", "enter"], "zh"),
+    "formula_zh_done_80x24": (None, (80, 24), ["e", *"z = (x + y) ** 2; x = 1; y = 2", "enter", "end"], "zh"),
 }
 
 
 async def screenshot(
-    name: str, size: tuple[int, int], keys: list[str], lang: str = "en", quiz: bool = False
+    name: str | None, size: tuple[int, int], keys: list[str], lang: str = "en", quiz: bool = False
 ) -> str:
     set_language(lang)
     try:
-        app = BpdebugApp(bpdebug.load(name, lang=lang), quiz=quiz)
+        app = BpdebugApp(None if name is None else bpdebug.load(name, lang=lang), quiz=quiz)
         async with app.run_test(size=size) as pilot:
             for key in keys:
                 await pilot.press(key)
             await pilot.pause()
-            return app.export_screenshot(title=name)
+            return app.export_screenshot(title=name or "bpdebug")
     finally:
         set_language("en")
 

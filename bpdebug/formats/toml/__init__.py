@@ -89,6 +89,10 @@ def graph_of(
     title = doc.text(table, "title", "top level") or escape_text(doc.path.stem)
     description = doc.text(table, "description", "top level", lines=True) or ""
     inputs, raw_nodes = _sections(doc, table)
+    if any("expr" in raw for raw in raw_nodes):
+        from bpdebug.formats.formulas.in_files import expand_formulas
+
+        raw_nodes = expand_formulas(doc, raw_nodes, set(inputs), ops)
 
     values = Values(doc)
     leaves: dict[str, Leaf] = {}

@@ -59,6 +59,7 @@ class Document:
         self.lines: list[str] = []
         self._masked: list[str] | None = None
         self.lang = "en"  # the language texts are read in (graph_of sets it)
+        self.generated: dict[str, str] = {}  # a formula's node id → the id of the node written
 
     # --- errors ------------------------------------------------------------------------------
     def fail(self, message: str, *near: str) -> GraphError:
@@ -71,6 +72,7 @@ class Document:
         start, found = 0, None
         lines = self._keys_and_ids()
         for needle in near:
+            needle = self.generated.get(needle, needle)
             pattern = re.compile(rf"(^|[\s{{,\[\"'])[\"']?{re.escape(needle)}[\"']?\s*(=|[,\]}}]|$)")
             for index in range(start, len(lines)):
                 if pattern.search(lines[index]):
