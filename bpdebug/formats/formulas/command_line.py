@@ -129,6 +129,6 @@ class _Builder:
 
 
 def _say(error) -> str:
-    from bpdebug.teach.messages import say
+    from bpdebug.support.catalogs import say
 
     return say(error.message_id, error.args_)

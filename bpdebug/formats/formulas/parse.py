@@ -56,7 +56,7 @@ class FormulaError(ValueError):
 
     def said(self) -> str:
         """The reason, in the language being spoken."""
-        from bpdebug.teach.messages import say
+        from bpdebug.support.catalogs import say
 
         args = dict(self.args_)
         if "what" in args:
