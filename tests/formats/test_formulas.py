@@ -33,18 +33,15 @@ def test_an_expr_node_gives_exactly_the_hand_written_problem2() -> None:
     by_hand = bpdebug.run(bpdebug.load("problem2"))
     graph = bpdebug.loads(PROBLEM2_INPUTS + PROBLEM2_EXPR)
     trace = bpdebug.run(graph)
-    # in the order the book draws them, named after the formula, labelled with their part of it
+    # in the order the book draws them, named after the formula
     assert [(n.id, n.op.name, n.inputs) for n in graph.nodes] == [
         ("price_1", "mul", ("apple", "apple_num")),
         ("price_2", "mul", ("orange", "orange_num")),
         ("price_3", "add", ("price_1", "price_2")),
         ("price", "mul", ("price_3", "tax")),
     ]
-    assert [n.label for n in graph.nodes[:3]] == [
-        "apple * apple_num",
-        "orange * orange_num",
-        "apple * apple_num + orange * orange_num",
-    ]
+    # their parts of the formula are long: they keep their names (no label)
+    assert [n.label for n in graph.nodes[:3]] == [None, None, None]
     same = {"price_1": "apple_price", "price_2": "orange_price", "price_3": "all_price"}
     for node_id, value in trace.values.items():
         assert value == by_hand.values[same.get(node_id, node_id)]
@@ -69,6 +66,18 @@ def test_generated_ids_never_take_a_name_the_file_uses() -> None:
     graph = bpdebug.loads(text)
     assert [n.id for n in graph.nodes] == ["price_3", "price", "price_2"]
     assert bpdebug.run(graph).values["price_2"] == -10
+
+
+def test_a_short_part_of_a_formula_is_its_node_label_and_a_long_one_is_not() -> None:
+    graph = bpdebug.loads(
+        '[inputs]\nx = 1\nlong_name = 2\n[[nodes]]\nid = "y"\nexpr = "exp(-x) * (x * long_name)"\n'
+    )
+    assert [(n.label, n.display) for n in graph.nodes] == [
+        ("-x", "-x"),
+        ("exp(-x)", "exp(-x)"),
+        (None, "y_3"),
+        (None, "y"),
+    ]
 
 
 def test_a_label_given_to_an_expr_node_is_kept() -> None:
@@ -241,6 +250,16 @@ def test_errors_speak_chinese_when_chinese_is_spoken() -> None:
 FORMULA_CHARS = st.sampled_from(
     [*list("xyz01.+-*/@()[]{},:;=_'\" eE\n\t\\λ苹"), "**", "exp(", "sum(", "lambda", "é"]
 )
+
+
+def test_a_string_in_a_formula_is_refused_without_python_printing_a_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(FormulaError):
+            parse_formula("x + '\\]'")
+    assert caught == []
 
 
 @settings(max_examples=300, deadline=None)

@@ -125,7 +125,7 @@ def _parse(text: str, mode: str) -> ast.AST:
         raise FormulaError("formula.too_long", 1, MAX_CHARS + 1, chars=len(text), limit=MAX_CHARS)
     _check_brackets(text)
     try:
-        return ast.parse(text, mode=mode)
+        return _quiet_parse(text, mode)
     except SyntaxError as error:
         if mode == "eval" and _is_assignment(text):
             raise FormulaError("formula.expr_assigns") from None
@@ -153,10 +153,20 @@ def _check_brackets(text: str) -> None:
 
 def _is_assignment(text: str) -> bool:
     try:
-        ast.parse(text, mode="exec")
+        _quiet_parse(text, "exec")
     except SyntaxError:
         return False
     return True
+
+
+def _quiet_parse(text: str, mode: str) -> ast.AST:
+    """ast.parse without its warnings: they would print the user's text raw (``invalid escape
+    sequence '\\]'``), and a string in a formula is refused anyway."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, mode=mode)
 
 
 class _Reader:
