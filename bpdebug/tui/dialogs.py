@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,6 +22,7 @@ from bpdebug.teach.focus import LeafGradient, leaf_gradients
 from bpdebug.teach.messages import language, say
 from bpdebug.teach.session import Session
 from bpdebug.tui.explanation_markup import esc, fill
+from bpdebug.tui.focus import focus_now
 from bpdebug.tui.formula_box import FormulaProblem, formula_trace
 from bpdebug.tui.keys import KEYS, key_text
 
@@ -70,7 +72,9 @@ class StartScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", say("ui.key.quit")),
-        Binding("e", "type_formula", say("ui.key.formula")),
+        # priority: handled as the app receives it, so the keys typed right after it reach the
+        # box (the list would have them queued); inside the box, "e" is a letter
+        Binding("e", "type_formula", say("ui.key.formula"), priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -106,7 +110,10 @@ class StartScreen(Screen):
         self.app.open_graph(self.graphs[event.option_index].path)  # type: ignore[attr-defined]
 
     def action_type_formula(self) -> None:
-        self.query_one("#formula-input", Input).focus()
+        box = self.query_one("#formula-input", Input)
+        if self.focused is box:
+            raise SkipAction()
+        focus_now(box)
 
     @on(Input.Submitted, "#formula-input")
     def formula_submitted(self, event: Input.Submitted) -> None:

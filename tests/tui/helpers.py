@@ -23,3 +23,16 @@ def inspector_text(app) -> str:
 
 def status_text(app) -> str:
     return debugger(app).query_one("#status").text.strip()
+
+
+async def type_at_once(pilot, keys: str) -> None:
+    """Send *keys* (letters, digits, spaces) the way a fast typist or a paste does: all queued
+    before the app has handled the first, as `Pilot.press` (which waits after each) never does."""
+    from textual import events
+
+    driver = pilot.app._driver
+    for key in keys:
+        event = events.Key("space" if key == " " else key, key)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()

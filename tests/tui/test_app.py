@@ -10,7 +10,7 @@ from bpdebug.formats.generated import random_scalar_graph
 from bpdebug.tui.app import BpdebugApp
 from bpdebug.tui.dialogs import HelpScreen, StartScreen
 from bpdebug.tui.screens import DebuggerScreen
-from tests.tui.helpers import debugger, graph_text, inspector_text, status_text
+from tests.tui.helpers import debugger, graph_text, inspector_text, status_text, type_at_once
 
 
 def app_for(name: str) -> BpdebugApp:
@@ -161,6 +161,18 @@ async def test_a_formula_typed_on_the_start_screen_opens_its_graph() -> None:
         await pilot.press("escape")  # back to the start screen, the formula still in its box
         assert isinstance(app.screen, StartScreen)
         assert app.screen.query_one("#formula-input").value.endswith("y = 2")
+
+
+async def test_keys_typed_in_the_same_instant_as_e_go_into_the_box_it_opens() -> None:
+    app = BpdebugApp(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_at_once(pilot, "ez 1")  # the start screen's formula box
+        assert app.screen.query_one("#formula-input").value == "z 1"
+        await pilot.press("escape", "escape")
+    app = app_for("problem2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_at_once(pilot, "fex 2")  # the what-if editor, no input selected: empty
+        assert app.screen.query_one("#editor-input").value == "x 2"
 
 
 async def test_a_wrong_formula_points_the_cursor_at_its_column() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bpdebug
 from bpdebug.teach.messages import set_language
 from bpdebug.tui.app import BpdebugApp
-from tests.tui.helpers import debugger, graph_text, inspector_text
+from tests.tui.helpers import debugger, graph_text, inspector_text, type_at_once
 
 
 def quiz_app(name: str = "problem2", lang: str = "en") -> BpdebugApp:
@@ -46,6 +46,13 @@ async def test_a_forward_step_asks_its_value_before_showing_it() -> None:
         assert screen.session.cursor == 1 and "200" in graph_text(app)
         assert "✓ Right: apple_price = apple × apple_num = 100 × 2 = 200" in box_text(app)
         assert "score 0/1" in title_text(app)  # right, but not at the first try
+
+
+async def test_an_answer_typed_in_the_same_instant_as_the_step_key_is_the_answer() -> None:
+    app = quiz_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_at_once(pilot, "n200")
+        assert debugger(app).query_one("#quiz-answer").value == "200"
 
 
 async def test_text_that_is_not_a_number_counts_nothing_and_letters_are_typed_not_keys() -> None:

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from bpdebug.teach.messages import say
+from bpdebug.tui.focus import focus_now
 
 
 class ValueEditor(Vertical):
@@ -35,7 +36,7 @@ class ValueEditor(Vertical):
         field = self.query_one(Input)
         field.value = prefill
         field.cursor_position = len(prefill)
-        field.focus()
+        focus_now(field)
 
     def close(self) -> None:
         self.display = False

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 from bpdebug.support.safe_text import escape_lines
 from bpdebug.teach.messages import say
 from bpdebug.teach.quiz import Question
+from bpdebug.tui.focus import focus_now
 
 
 class QuizBox(Vertical):
@@ -49,13 +50,13 @@ class QuizBox(Vertical):
         field.display = True
         field.placeholder = say("quiz.placeholder.shape" if question.wants_shape else "quiz.placeholder")
         field.value = ""
-        field.focus()
+        focus_now(field)
 
     def retry(self, feedback: str) -> None:
         """The same question again, with *feedback* (a hint, or why it was not an answer)."""
         self._feedback(feedback, "wrong")
         self.field.value = ""
-        self.field.focus()
+        focus_now(self.field)
 
     def tell(self, feedback: str, mood: str = "", summary: list[str] | None = None) -> None:
         """Only what came of the answers, and at the end the quiz's *summary*: no question,
