@@ -68,14 +68,14 @@ def test_generated_ids_never_take_a_name_the_file_uses() -> None:
     assert bpdebug.run(graph).values["price_2"] == -10
 
 
-def test_a_short_part_of_a_formula_is_its_node_label_and_a_long_one_is_not() -> None:
+def test_a_short_part_on_names_alone_is_its_node_label_and_the_others_keep_their_names() -> None:
     graph = bpdebug.loads(
         '[inputs]\nx = 1\nlong_name = 2\n[[nodes]]\nid = "y"\nexpr = "exp(-x) * (x * long_name)"\n'
     )
     assert [(n.label, n.display) for n in graph.nodes] == [
-        ("-x", "-x"),
-        ("exp(-x)", "exp(-x)"),
-        (None, "y_3"),
+        ("-x", "-x"),  # on a name, and short
+        (None, "y_2"),  # exp(-x): on another part
+        (None, "y_3"),  # x * long_name: too long
         (None, "y"),
     ]
 

@@ -3,8 +3,10 @@
 The tables come in the order the book draws the nodes (each operation after its inputs, left
 to right); the last is the formula itself, under the name it was given, and the others are
 named after it, ``price_1``, ``price_2`` …, skipping any name already taken. A generated
-node whose part of the formula is short is labelled with it (``x * y``); a longer part would
-fill the inspector with repeated text (``∂(a * b + c * d)/∂(a * b)``), so its name stays.
+node that works on the formula's names and numbers alone is labelled with its part of it when
+that is short (``x * w``, ``-x``); one built on other parts keeps its name, as the book names
+``t = x + y`` in ``z = t²``: its part written out would fill the inspector with repeated text
+(``∂(a * b + c * d)/∂(a * b)``, ``x * w + b = (x * w) + b``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bpdebug.formats.formulas.parse import SYMBOL, Apply, FormulaError, Name, Nu
 
 # how tightly each kind of term binds, as Python's grammar says: brackets go where it needs them
 _BINDING = {"add": 1, "sub": 1, "mul": 2, "div": 2, "matmul": 2, "neg": 3, "pow": 4}
-SHORT_LABEL = 12  # characters: `x @ W1 + b1`, `exp(-x)`, `apple * 2`
+SHORT_LABEL = 12  # characters: `x * w`, `exp(x)`, `apple * 2`, `x @ W1`
 
 
 def expand(
@@ -52,8 +54,8 @@ def expand(
             else:
                 inputs.append(node_of(item, None))
         table: dict[str, Any] = {"id": node_id or fresh(), "op": op.name, "inputs": inputs, **apply.params}
-        text = show(apply)
-        if node_id is None and len(text) <= SHORT_LABEL:
+        on_names = not any(isinstance(item, Apply) for item in apply.inputs)
+        if node_id is None and on_names and len(text := show(apply)) <= SHORT_LABEL:
             table["label"] = text
         tables.append(table)
         return table["id"]
