@@ -1,8 +1,11 @@
 """A book-style layer class (``forward(*inputs)``, ``backward(dout)``, ``self.dW``) as an op.
 
 Each node gets its own instance, made in its forward with the node's ``args``; the instance is
-what the forward keeps for the backward, as the book's layers keep ``self.x``. User code is
-handed writable copies of everything, so the trace never changes under it; a copy that comes
+what the forward keeps for the backward, as the book's layers keep ``self.x``. The trace never
+changes under user code: its constructor and forward are handed the trace's arrays read-only,
+and its backward a writable copy of ``dout`` (the book's ``Relu.backward`` writes into it).
+A call that fails on read-only memory, or fails at all, is run once more from a fresh instance
+on writable copies, which is what the book's code would be handed by hand; a copy that comes
 back changed is reported (``in place``): harmless here, a real bug where a gradient is shared.
 Values and gradients are exactly what the user's code computes, turned into float64.
 """
@@ -31,10 +34,13 @@ class LayerCodeError(Exception):
 
 @dataclass
 class LayerState:
-    """What a layer node's forward keeps: its instance, and the arguments it changed in place."""
+    """What a layer node's forward keeps: its instance, what it was given (for a run once more
+    on copies), and the arguments its code changed in place."""
 
     instance: Any
+    given: list[Any]
     shapes: list[Shape]
+    on_copies: bool  # the instance was made and run on writable copies: nothing to retry
     in_place: list[tuple[str, str]] = field(default_factory=list)  # ("backward", "dout")
 
 
@@ -66,14 +72,15 @@ class LayerOp(Op):
 
     # --- running the user's code ----------------------------------------------------------
     def forward(self, xs: Sequence[Any], params: Params) -> tuple[Any, LayerState]:
-        n = params["forward_inputs"]
-        inputs, args = [_copy(x) for x in xs[:n]], [_copy(a) for a in xs[n:]]
-        instance = self._call("__init__", lambda: self.cls(*args))
-        value = self._call("forward", lambda: instance.forward(*inputs))
-        state = LayerState(instance, [shape_of(x) for x in xs])
-        for name, given, handed in zip(params["keys"], xs, [*inputs, *args], strict=True):
-            if _changed(given, handed):
-                state.in_place.append(("forward", name))
+        given = list(xs)
+        try:
+            instance, value = self._made_and_run(given, params, _read_only)
+            state = LayerState(instance, given, [shape_of(x) for x in given], on_copies=False)
+        except LayerCodeError:  # perhaps it wrote into what it was handed: once more, on copies
+            handed = [_copy(x) for x in given]
+            instance, value = self._made_and_run(handed, params, _as_it_is)
+            state = LayerState(instance, given, [shape_of(x) for x in given], on_copies=True)
+            state.in_place += _changes("forward", params["keys"], given, handed)
         return self._value(value, "forward"), state
 
     def backward(
@@ -81,7 +88,17 @@ class LayerOp(Op):
     ) -> list:
         n, keys = params["forward_inputs"], params["keys"]
         dout = _copy(g)
-        returned = self._call("backward", lambda: saved.instance.backward(dout))
+        try:
+            returned = self._call("backward", lambda: saved.instance.backward(dout))
+        except LayerCodeError:
+            if saved.on_copies:
+                raise
+            # perhaps it wrote into what its forward kept (self.x): the node once more, on copies
+            handed = [_copy(x) for x in saved.given]
+            saved.instance, _ = self._made_and_run(handed, params, _as_it_is)
+            dout = _copy(g)
+            returned = self._call("backward", lambda: saved.instance.backward(dout))
+            saved.in_place += _changes("backward", keys, saved.given, handed)
         if _changed(g, dout):
             saved.in_place.append(("backward", "dout"))
         if returned is None:
@@ -100,6 +117,13 @@ class LayerOp(Op):
             self._grad(grad, key, shape) if want and grad is not None else None
             for grad, key, shape, want in zip(grads, keys, saved.shapes, wanted, strict=True)
         ]
+
+    def _made_and_run(self, xs: list[Any], params: Params, hand: Callable[[Any], Any]) -> tuple[Any, Any]:
+        """A fresh instance made with the node's args, and its forward's value."""
+        n = params["forward_inputs"]
+        inputs, args = [hand(x) for x in xs[:n]], [hand(a) for a in xs[n:]]
+        instance = self._call("__init__", lambda: self.cls(*args))
+        return instance, self._call("forward", lambda: instance.forward(*inputs))
 
     def _arg_grad(self, instance: Any, arg: str, key: str) -> Any:
         grad = getattr(instance, f"d{arg}", None)
@@ -173,6 +197,22 @@ def _short(filename: str) -> str:
 
 def _copy(value: Any) -> Any:
     return value if type(value) is float else np.array(value)  # a writable copy
+
+
+def _read_only(value: Any) -> Any:
+    if type(value) is float:
+        return value
+    view = value.view()  # a view, so that user code cannot make the trace's own array writable
+    view.flags.writeable = False
+    return view
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
+def _changes(method: str, keys: Sequence[str], given: Sequence[Any], handed: Sequence[Any]) -> list:
+    return [(method, key) for key, x, copy in zip(keys, given, handed, strict=True) if _changed(x, copy)]
 
 
 def _changed(given: Any, handed: Any) -> bool:
