@@ -34,13 +34,14 @@ class LayerCodeError(Exception):
 
 @dataclass
 class LayerState:
-    """What a layer node's forward keeps: its instance, what it was given (for a run once more
-    on copies), and the arguments its code changed in place."""
+    """What a layer node's forward keeps: its instance, what it was given, the writable copies
+    it was made and run on (None while it runs on read-only views), and the arguments its code
+    changed in place."""
 
     instance: Any
     given: list[Any]
     shapes: list[Shape]
-    on_copies: bool  # the instance was made and run on writable copies: nothing to retry
+    handed: list[Any] | None = None
     in_place: list[tuple[str, str]] = field(default_factory=list)  # ("backward", "dout")
 
 
@@ -73,14 +74,13 @@ class LayerOp(Op):
     # --- running the user's code ----------------------------------------------------------
     def forward(self, xs: Sequence[Any], params: Params) -> tuple[Any, LayerState]:
         given = list(xs)
+        state = LayerState(None, given, [shape_of(x) for x in given])
         try:
-            instance, value = self._made_and_run(given, params, _read_only)
-            state = LayerState(instance, given, [shape_of(x) for x in given], on_copies=False)
+            state.instance, value = self._made_and_run(given, params, _read_only)
         except LayerCodeError:  # perhaps it wrote into what it was handed: once more, on copies
-            handed = [_copy(x) for x in given]
-            instance, value = self._made_and_run(handed, params, _as_it_is)
-            state = LayerState(instance, given, [shape_of(x) for x in given], on_copies=True)
-            state.in_place += _changes("forward", params["keys"], given, handed)
+            state.handed = [_copy(x) for x in given]
+            state.instance, value = self._made_and_run(state.handed, params, _as_it_is)
+            state.in_place += _changes("forward", params["keys"], given, state.handed)
         return self._value(value, "forward"), state
 
     def backward(
@@ -91,14 +91,17 @@ class LayerOp(Op):
         try:
             returned = self._call("backward", lambda: saved.instance.backward(dout))
         except LayerCodeError:
-            if saved.on_copies:
+            if saved.handed is not None:
                 raise
             # perhaps it wrote into what its forward kept (self.x): the node once more, on copies
-            handed = [_copy(x) for x in saved.given]
-            saved.instance, _ = self._made_and_run(handed, params, _as_it_is)
+            saved.handed = [_copy(x) for x in saved.given]
+            saved.instance, _ = self._made_and_run(saved.handed, params, _as_it_is)
             dout = _copy(g)
             returned = self._call("backward", lambda: saved.instance.backward(dout))
-            saved.in_place += _changes("backward", keys, saved.given, handed)
+        if saved.handed is not None:  # each argument is reported once, by the first call seen to change it
+            seen = {key for _, key in saved.in_place}
+            changed = _changes("backward", keys, saved.given, saved.handed)
+            saved.in_place += [(method, key) for method, key in changed if key not in seen]
         if _changed(g, dout):
             saved.in_place.append(("backward", "dout"))
         if returned is None:
