@@ -331,11 +331,12 @@ def first_nonfinite(trace: Trace) -> str | None:
 
 
 def in_place_warnings(trace: Trace, node_id: str | None = None) -> list[str]:
-    """What a layer's code changed in place (every node's, or *node_id*'s), one sentence each."""
+    """What a layer's code changed in place (every node's, or *node_id*'s), one sentence each:
+    a gradient (``dout``), or a value its forward or constructor was given."""
     graph = trace.graph
     return [
         say(
-            "in_place",
+            "in_place" if (method, argument) == ("backward", "dout") else "in_place.value",
             name=graph.display(node),
             layer=graph.node(node).op.class_name,  # type: ignore[attr-defined]
             method=method,

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bpdebug
+from bpdebug.cli import main
 from bpdebug.core.nodecheck import check_nodes, first_wrong
 from tests.core.test_user_layers import NET, net_graph
 
@@ -78,6 +79,20 @@ def test_a_forward_that_zeroes_its_input_runs_on_a_copy_and_is_reported(files) -
     assert np.array_equal(trace.values["act"], np.maximum(fc, 0))
     assert np.array_equal(trace.grads["fc"], 3.0 * (fc > 0))
     assert first_wrong(check_nodes(graph, trace)) is None  # its backward is right, as a node too
+
+
+def test_a_changed_value_is_told_apart_from_a_changed_gradient_in_both_languages(files, capsys) -> None:
+    graph, layers = files("g.toml", net_graph("ZeroingRelu")), files("writers.py", WRITERS)
+    net = files("net.py", NET)
+    for lang, says in [
+        ("en", "in place: act (ZeroingRelu.forward) changed fc, a value it was given, in place"),
+        ("zh", "原地修改：act（ZeroingRelu.forward）原地修改了传给它的值 fc"),
+    ]:
+        assert (
+            main([str(graph), "--layers", str(net), "--layers", str(layers), "--trace", "--lang", lang]) == 0
+        )
+        out = capsys.readouterr().out
+        assert says in out and "gradient" not in out.splitlines()[-1] and "梯度被分支" not in out
 
 
 def test_a_backward_that_writes_into_what_its_forward_kept_is_run_on_copies(files) -> None:
