@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from textwrap import dedent
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -25,3 +26,16 @@ def english_unless_asked(monkeypatch):
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture
+def files(tmp_path: Path):
+    """Write a file under the test's folder (dedented) and give its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text), encoding="utf-8")
+        return path
+
+    return write

@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
@@ -25,6 +26,7 @@ from bpdebug.teach.whatif import WhatIf
 from bpdebug.tui.dialogs import StartScreen
 from bpdebug.tui.keys import KEYS
 from bpdebug.tui.screens import DebuggerScreen
+from bpdebug.tui.widgets.notices import Notices
 
 
 def _layer_ops(graph: Graph) -> list:
@@ -133,6 +135,28 @@ class BpdebugApp(App):
     def _stamps(self) -> tuple:
         """The graph file's stamp, then each --layers file's."""
         return tuple(_stamp(p) for p in [self.graph.path, *self.layer_files])  # type: ignore[list-item]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notice in the screen's own line above its keys (``widgets/notices.py`` says why not
+        a toast), as plain text; Textual's toast where a screen has none (a dialog)."""
+        notices = self.screen.query(Notices)
+        if not notices:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+            return
+        notices.first().tell(message, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+
+    def clear_notifications(self) -> None:
+        super().clear_notifications()
+        for notices in self.screen.query(Notices):
+            notices.clear()
 
     def get_default_screen(self) -> Screen:
         """The first screen itself (not a blank one with ours pushed on top): a faster start."""

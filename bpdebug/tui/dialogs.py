@@ -25,6 +25,7 @@ from bpdebug.tui.explanation_markup import esc, fill
 from bpdebug.tui.focus import focus_now
 from bpdebug.tui.formula_box import FormulaProblem, formula_trace
 from bpdebug.tui.keys import KEYS, key_text
+from bpdebug.tui.widgets.notices import Notices
 
 
 class HelpScreen(ModalScreen):
@@ -87,6 +88,7 @@ class StartScreen(Screen):
             yield Label(say("ui.start.formula"), markup=False)
             yield Input(placeholder=say("ui.start.formula.placeholder"), id="formula-input")
             yield Static(id="formula-error", markup=False)
+        yield Notices(id="notices")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ from bpdebug.tui.widgets.bars import KeyBar, StatusLine
 from bpdebug.tui.widgets.editor import ValueEditor
 from bpdebug.tui.widgets.graph_view import GraphView
 from bpdebug.tui.widgets.inspector import Inspector
+from bpdebug.tui.widgets.notices import Notices
 from bpdebug.tui.widgets.panel import Panel
 from bpdebug.tui.widgets.quiz_box import QuizBox
 from bpdebug.tui.widgets.steps import StepsView
@@ -99,6 +100,7 @@ class DebuggerScreen(CheckActions, QuizActions, WhatIfActions, Screen):
         yield Static(too_small, id="too-small", markup=False)
         yield Static("", id="file-error", markup=False)
         with Vertical(id="bottom"):  # one dock: docks on one edge would overlap
+            yield Notices(id="notices")
             yield Static("", id="whatif", markup=False)
             if self.quiz_on:  # else mounted when the quiz is turned on: a lighter start
                 yield self.quiz_widget

@@ -36,3 +36,9 @@ async def type_at_once(pilot, keys: str) -> None:
         event.set_sender(pilot.app)
         driver.send_message(event)
     await pilot.pause()
+
+
+def screen_lines(app) -> list[str]:
+    """The whole screen as the terminal is sent it, one string a row: every widget, in front
+    of what it covers (Textual's compositor, which has no public way to read it)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -1,0 +1,45 @@
+"""What the app tells the user for a few seconds, as lines above the key bar.
+
+Textual shows notifications as toasts over the panels, and its compositor cuts every line at
+each panel edge under them; a cut through a double-width character blanks it
+(Textualize/textual#6357). A Chinese toast lost characters wherever it crossed a border, so
+notices take a place of their own in the layout instead: nothing is drawn over them.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.containers import Vertical
+from textual.widgets import Static
+
+MOST = 3  # notices shown at once; an older one gives way to a newer
+SEVERITIES = ("information", "warning", "error")
+
+
+class Notices(Vertical):
+    """The notices shown now, newest last, each gone after its own timeout or at a click."""
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(notice.content) for notice in self.children]
+
+    def tell(self, message: str, severity: str = "information", timeout: float = 5) -> None:
+        kind = severity if severity in SEVERITIES else "information"
+        notice = Static(message, markup=False, classes=f"notice -{kind}")
+        for old in list(self.children)[: max(0, len(self.children) + 1 - MOST)]:
+            old.remove()
+        self.mount(notice)
+        self.display = True
+        self.set_timer(timeout, lambda: self._forget(notice))
+
+    def clear(self) -> None:
+        self.remove_children()
+        self.display = False
+
+    def on_click(self, event: events.Click) -> None:
+        self.clear()
+
+    def _forget(self, notice: Static) -> None:
+        if notice.parent is self:
+            notice.remove()
+            self.display = any(child is not notice for child in self.children)
