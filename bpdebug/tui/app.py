@@ -24,7 +24,7 @@ from bpdebug.support.safe_text import escape_text
 from bpdebug.teach.messages import language, say
 from bpdebug.teach.whatif import WhatIf
 from bpdebug.tui.dialogs import StartScreen
-from bpdebug.tui.keys import KEYS
+from bpdebug.tui.keys import KEYS, key_text
 from bpdebug.tui.screens import DebuggerScreen
 from bpdebug.tui.widgets.notices import Notices
 
@@ -214,7 +214,7 @@ class BpdebugApp(App):
                     continue
                 yield SystemCommand(
                     say(description),
-                    say("ui.command.key", keys=keys.replace(",", " / ")),
+                    say("ui.command.key", keys=key_text(keys).replace(" ", " / ")),
                     lambda action=action: self.run_action(action, screen),
                 )
 

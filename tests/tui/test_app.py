@@ -129,6 +129,9 @@ async def test_every_key_is_in_the_command_palette() -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Step forward one node", "Continue to the next breakpoint", "Show this help"):
             assert title in titles
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Show this help"].endswith(": ?")
+        assert helps["Step forward one node"].endswith(": n / space / →")
 
 
 async def test_start_screen_lists_bundled_graphs_and_opens_one() -> None:
