@@ -147,11 +147,11 @@ class BpdebugApp(App):
     ) -> None:
         """A notice in the screen's own line above its keys (``widgets/notices.py`` says why not
         a toast), as plain text; Textual's toast where a screen has none (a dialog)."""
-        notices = self.screen.query(Notices)
+        notices = [n for n in self.screen.query(Notices) if n.is_attached]  # not while quitting
         if not notices:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
             return
-        notices.first().tell(message, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        notices[0].tell(message, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
 
     def clear_notifications(self) -> None:
         super().clear_notifications()

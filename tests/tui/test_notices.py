@@ -9,7 +9,7 @@ from bpdebug.teach.messages import set_language
 from bpdebug.tui.app import BpdebugApp
 from bpdebug.tui.widgets.notices import MOST, Notices
 from tests.core.test_user_layers import NET, net_graph
-from tests.tui.helpers import screen_lines
+from tests.tui.helpers import screen_lines, type_at_once
 
 
 async def test_a_chinese_warning_is_on_screen_whole_where_toasts_lost_characters(files) -> None:
@@ -55,3 +55,11 @@ async def test_the_newest_notices_are_kept() -> None:
             await pilot.pause()
         notices = app.screen.query_one(Notices)
         assert notices.messages == [f"notice {n}" for n in range(2, MOST + 2)]
+
+
+async def test_a_key_typed_after_q_says_nothing_and_breaks_nothing() -> None:
+    app = BpdebugApp(bpdebug.load("problem2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_at_once(pilot, "qu")  # u has nothing to undo: a notice while the app quits
+        await pilot.pause()
+    assert app.return_code == 0
