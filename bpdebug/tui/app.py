@@ -146,7 +146,8 @@ class BpdebugApp(App):
         markup: bool = True,
     ) -> None:
         """A notice in the screen's own line above its keys (``widgets/notices.py`` says why not
-        a toast), as plain text; Textual's toast where a screen has none (a dialog)."""
+        a toast), as plain text without a title, from the app's thread (as every caller here
+        is); Textual's toast where a screen has none (a dialog)."""
         notices = [n for n in self.screen.query(Notices) if n.is_attached]  # not while quitting
         if not notices:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

@@ -19,27 +19,34 @@ SEVERITIES = ("information", "warning", "error")
 class Notices(Vertical):
     """The notices shown now, newest last, each gone after its own timeout or at a click."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: list[tuple[Static, str]] = []  # kept here: a removed child lingers a tick
+
     @property
     def messages(self) -> list[str]:
-        return [str(notice.content) for notice in self.children]
+        return [message for _, message in self._shown]
 
     def tell(self, message: str, severity: str = "information", timeout: float = 5) -> None:
         kind = severity if severity in SEVERITIES else "information"
         notice = Static(message, markup=False, classes=f"notice -{kind}")
-        for old in list(self.children)[: max(0, len(self.children) + 1 - MOST)]:
-            old.remove()
+        while len(self._shown) >= MOST:
+            self._forget(self._shown[0][0])
+        self._shown.append((notice, message))
         self.mount(notice)
         self.display = True
         self.set_timer(timeout, lambda: self._forget(notice))
 
     def clear(self) -> None:
-        self.remove_children()
-        self.display = False
+        for notice, _ in list(self._shown):
+            self._forget(notice)
 
     def on_click(self, event: events.Click) -> None:
         self.clear()
 
     def _forget(self, notice: Static) -> None:
-        if notice.parent is self:
+        shown = [(n, m) for n, m in self._shown if n is not notice]
+        if len(shown) < len(self._shown):
+            self._shown = shown
             notice.remove()
-            self.display = any(child is not notice for child in self.children)
+            self.display = bool(shown)
