@@ -6,7 +6,8 @@ changes under user code: its constructor and forward are handed the trace's arra
 and its backward a writable copy of ``dout`` (the book's ``Relu.backward`` writes into it).
 A call that fails on read-only memory, or fails at all, is run once more from a fresh instance
 on writable copies, which is what the book's code would be handed by hand; a copy that comes
-back changed is reported (``in place``): harmless here, a real bug where a gradient is shared.
+back changed is reported (``in place``): harmless here, a real bug where another node shares
+that value or gradient.
 Values and gradients are exactly what the user's code computes, turned into float64.
 """
 
